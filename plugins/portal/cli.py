@@ -1,0 +1,255 @@
+"""The ``portal`` command: what partnership staff run in a site project directory.
+
+Exit codes: 0 success, 1 content or register errors, 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import sys
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from .core.dates import DateError, format_instant, parse_instant
+from .core.findings import Finding, Level, error
+from .project import SettingsError
+
+console = Console(stderr=False, highlight=False, soft_wrap=True)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+PREVIEW_MARKER = ".portal-preview"
+CONFIG_FILE = "mkdocs.yml"
+
+
+class ContentErrors(click.ClickException):
+    """Content or register errors: printed as ``file: field: message``, exit 1."""
+
+    exit_code = 1
+
+    def show(self, file=None) -> None:
+        err_console.print(self.message, markup=False)
+
+
+def _load(config_file: str, **overrides):
+    """Load mkdocs.yml and the portal plugin, or fail as bad usage."""
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import ConfigurationError
+
+    if not Path(config_file).is_file():
+        raise click.UsageError(
+            f"{config_file} not found: run portal in a site project directory (the one with "
+            "mkdocs.yml), or make one with 'portal new DIR'")
+    try:
+        config = load_config(config_file, **overrides)
+    except ConfigurationError as exc:
+        raise ContentErrors(f"{config_file}: {exc}") from exc
+    plugin = config.plugins.get("portal")
+    if plugin is None:
+        raise click.UsageError(f"{config_file}: plugins: the 'portal' plugin is not configured")
+    return config, plugin
+
+
+def _settings_tz(plugin):
+    from .core.dates import load_timezone
+
+    try:
+        return load_timezone(plugin.config.timezone)
+    except DateError as exc:
+        raise ContentErrors(f"{CONFIG_FILE}: plugins.portal.timezone: {exc}") from exc
+
+
+def _parse_now(value: str | None, tz, *, allow_future: bool) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = parse_instant(value, tz, datetime.min.time())
+    except DateError as exc:
+        raise click.BadParameter(str(exc), param_hint="--now") from exc
+    if not allow_future and moment > datetime.now(tz):
+        raise click.BadParameter(
+            f"{format_instant(moment)} is in the future: a public build never shows the "
+            "future. Use 'portal build --preview --now ...' to see the site as it will be.",
+            param_hint="--now")
+    return moment
+
+
+@click.group()
+@click.version_option(package_name="safeguarding-review-portal")
+def main() -> None:
+    """Publish safeguarding case reviews, case studies, briefings and action-plan progress.
+
+    Run the commands in a site project directory (the one with mkdocs.yml).
+    """
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def new(directory: Path) -> None:
+    """Make a fresh site project in DIRECTORY that builds as it is."""
+    if directory.exists() and any(directory.iterdir()):
+        raise click.UsageError(f"{directory} exists and is not empty: choose a new directory")
+    skeleton = Path(__file__).parent / "skeleton"
+    shutil.copytree(skeleton, directory, dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    (directory / "gitignore").rename(directory / ".gitignore")
+    console.print(f"Made a site project in [bold]{directory}[/]. Next:")
+    console.print(f"  cd {directory}\n  portal check\n  portal build")
+
+
+@main.command()
+@click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Where to write the site (default: site_dir in mkdocs.yml, usually site/).")
+@click.option("--now", "now_text", metavar="T",
+              help="Build as at this time (YYYY-MM-DD or 'YYYY-MM-DD HH:MM', site timezone). "
+                   "Not later than the real time.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("-f", "--config-file", default=CONFIG_FILE, show_default=True)
+def build(site_dir: Path | None, now_text: str | None, strict: bool, config_file: str) -> None:
+    """Build the public site: only live items, with search, feeds and JSON.
+
+    The site is written to a temporary folder and swapped in only when complete: a
+    failing build leaves the previous site untouched.
+    """
+    config, plugin = _load(config_file)
+    target = Path(site_dir or config.site_dir).resolve()
+    docs = Path(config.docs_dir).resolve()
+    if target == docs or docs in target.parents or target in docs.parents:
+        raise click.UsageError(f"--site-dir {target} overlaps the content folder {docs}")
+    if (target / PREVIEW_MARKER).exists():
+        raise click.UsageError(
+            f"{target} holds an internal preview (it has {PREVIEW_MARKER}): a public build "
+            "never writes over a preview. Choose another --site-dir or delete the preview.")
+    now = _parse_now(now_text, _settings_tz(plugin), allow_future=False)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+    try:
+        _run_mkdocs(config_file, staging, now, strict)
+        _swap_in(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    console.print(f"[green]Built[/] the public site in {target}")
+
+
+def _run_mkdocs(config_file: str, site_dir: Path, now: datetime | None, strict: bool) -> None:
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.exceptions import Abort, MkDocsException
+
+    config, plugin = _load(config_file, site_dir=str(site_dir), strict=strict)
+    plugin.now = now
+    handler = _LogHandler()
+    mkdocs_logger = logging.getLogger("mkdocs")
+    mkdocs_logger.addHandler(handler)
+    mkdocs_logger.setLevel(logging.INFO)
+    previous_propagate = mkdocs_logger.propagate
+    mkdocs_logger.propagate = False
+    try:
+        with console.status("Building the public site…"):
+            mkdocs_build(config)
+    except (Abort, MkDocsException) as exc:
+        detail = "\n".join(handler.errors) or str(exc)
+        raise ContentErrors(f"{detail}\nThe build failed: the previous site is unchanged.") from exc
+    finally:
+        mkdocs_logger.removeHandler(handler)
+        mkdocs_logger.propagate = previous_propagate
+
+
+class _LogHandler(logging.Handler):
+    """Shows MkDocs' warnings and errors as they come; keeps errors for the summary."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.errors: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if record.levelno >= logging.ERROR:
+            self.errors.append(message)
+        else:
+            err_console.print(f"warning: {message}", markup=False)
+
+
+def _swap_in(staging: Path, target: Path) -> None:
+    """Replace ``target`` by ``staging`` with two renames, keeping the old site until then."""
+    retired = None
+    if target.exists():
+        retired = target.with_name(f".{target.name}.previous-{os.getpid()}")
+        target.rename(retired)
+    try:
+        staging.rename(target)
+    except OSError:
+        if retired is not None:
+            retired.rename(target)
+        raise
+    if retired is not None:
+        shutil.rmtree(retired, ignore_errors=True)
+
+
+@main.command()
+@click.option("--now", "now_text", metavar="T", help="Check as at this time (any time).")
+@click.option("--json", "as_json", is_flag=True, help="Print findings as JSON.")
+@click.option("-f", "--config-file", default=CONFIG_FILE, show_default=True)
+def check(now_text: str | None, as_json: bool, config_file: str) -> None:
+    """Validate content and register and every publication rule; exit 1 on any error."""
+    from mkdocs.exceptions import PluginError
+
+    config, plugin = _load(config_file)
+    tz = _settings_tz(plugin)
+    now = _parse_now(now_text, tz, allow_future=True) or datetime.now(tz)
+    try:
+        project = plugin.load_project(config)
+    except (PluginError, SettingsError) as exc:
+        raise ContentErrors(str(exc)) from exc
+    publication = project.decide(now)
+    findings = list(project.findings)
+    states = []
+    for item_id, decision in sorted(publication.decisions.items()):
+        item = project.items[item_id]
+        states.append({"item": item_id, "state": decision.state.value,
+                       "reasons": [b.message for b in decision.blocks]})
+        for block in decision.blocks:
+            if block.is_error:
+                findings.append(error(f"content/{item.src_uri}", "", block.code, block.message, item_id))
+    errors = [f for f in findings if f.level is Level.ERROR]
+    if as_json:
+        click.echo(json.dumps({"now": now.isoformat(), "findings": [f.as_dict() for f in findings],
+                               "items": states}, indent=2))
+    else:
+        _print_findings(findings)
+        _print_states(states, now)
+    if errors:
+        sys.exit(1)
+
+
+def _print_findings(findings: list[Finding]) -> None:
+    for finding in findings:
+        colour = "red" if finding.level is Level.ERROR else "yellow"
+        err_console.print(f"[{colour}]{finding.level.value}[/]: ", end="")
+        err_console.print(str(finding), markup=False)
+    errors = sum(f.level is Level.ERROR for f in findings)
+    warnings = sum(f.level is Level.WARNING for f in findings)
+    err_console.print(f"{errors} error{'s' if errors != 1 else ''}, "
+                      f"{warnings} warning{'s' if warnings != 1 else ''}")
+
+
+def _print_states(states: list[dict], now: datetime) -> None:
+    table = Table(title=f"Publication state at {format_instant(now)}", title_justify="left")
+    table.add_column("Item")
+    table.add_column("State")
+    table.add_column("Why")
+    for row in states:
+        style = "green" if row["state"] == "live" else None
+        table.add_row(row["item"], row["state"], "; ".join(row["reasons"]), style=style)
+    console.print(table)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,1 @@
+"""The domain core: publication rules, dates, validation. No MkDocs, no file system."""

@@ -1,0 +1,158 @@
+"""The publication decision: is an item live at a given instant, and if not, why not.
+
+Each item's state is decided once, here, and every consumer (pages, navigation,
+listings, theme pages, feeds, search, sitemap, JSON, links) reads that decision.
+
+A rule is a function ``(item, context) -> Block | None``. ``decide`` runs every rule and
+the item is live only when none blocks it. Rules added later (circulation, anonymisation)
+are appended to ``RULES``; nothing else changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import Enum
+
+from .dates import format_instant, start_of_day
+from .items import Item, Kind
+from .register import RegisterEntry
+from .settings import Settings
+
+
+class State(str, Enum):
+    """Why an item is, or is not, in the public site."""
+
+    LIVE = "live"
+    DRAFT = "draft"
+    WITHDRAWN = "withdrawn"
+    EMBARGOED = "embargoed"
+    HELD = "legal-hold"
+    NONCOMPLIANT = "noncompliant"
+    DEPENDENT = "review-not-live"
+
+
+@dataclass(frozen=True)
+class Block:
+    """One reason an item is not live.
+
+    Attributes:
+        state: the state this reason puts the item in.
+        code: a stable identifier (``embargoed``, ``legal-hold``...).
+        message: for people; says when or how the block lifts where that is known.
+        until: the instant the block lifts by itself, when it will (a date, a hold's end).
+        is_error: a compliance failure ``portal check`` must report as an error.
+    """
+
+    state: State
+    code: str
+    message: str
+    until: datetime | None = None
+    is_error: bool = False
+
+
+@dataclass(frozen=True)
+class Decision:
+    """An item's publication state at ``now``, with every reason it is not live."""
+
+    item_id: str
+    blocks: tuple[Block, ...] = ()
+
+    @property
+    def is_live(self) -> bool:
+        return not self.blocks
+
+    @property
+    def state(self) -> State:
+        return self.blocks[0].state if self.blocks else State.LIVE
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """What the rules look at besides the item: the instant, the settings, the register."""
+
+    now: datetime
+    settings: Settings
+    register: Mapping[str, RegisterEntry] = field(default_factory=dict)
+
+    def entry(self, item_id: str) -> RegisterEntry:
+        return self.register.get(item_id) or RegisterEntry()
+
+
+Rule = Callable[[Item, RuleContext], "Block | None"]
+
+
+def rule_approved(item: Item, ctx: RuleContext) -> Block | None:
+    """SPEC §4 rule 1: only approved material is published."""
+    if item.status == "draft":
+        return Block(State.DRAFT, "draft", "draft: not approved for publication")
+    if item.status == "withdrawn":
+        return Block(State.WITHDRAWN, "withdrawn", "withdrawn: not published")
+    return None
+
+
+def rule_publication_time(item: Item, ctx: RuleContext) -> Block | None:
+    """SPEC §4 rule 2: nothing before its publication instant, compared as aware datetimes."""
+    if item.publish_at is None:
+        return Block(State.DRAFT, "no-publication-date", "no publication date set")
+    if ctx.now < item.publish_at:
+        return Block(
+            State.EMBARGOED,
+            "embargoed",
+            f"embargoed until {format_instant(item.publish_at)}",
+            until=item.publish_at,
+        )
+    return None
+
+
+def rule_legal_hold(item: Item, ctx: RuleContext) -> Block | None:
+    """SPEC §4 rule 3: a legal hold keeps an item unpublished whatever its date.
+
+    A hold ``until`` a date is in force up to and including that date: it lifts at the
+    start of the following day in the site timezone.
+    """
+    hold = item.legal_hold
+    if hold is None:
+        return None
+    if hold.until is None:
+        return Block(State.HELD, "legal-hold",
+                     f"on legal hold ({hold.reason}) with no end date")
+    lifts = hold_lifts_at(item, ctx.settings)
+    if ctx.now < lifts:
+        return Block(State.HELD, "legal-hold",
+                     f"on legal hold ({hold.reason}) until {hold.until:%d %B %Y} inclusive",
+                     until=lifts)
+    return None
+
+
+def hold_lifts_at(item: Item, settings: Settings) -> datetime | None:
+    if item.legal_hold is None or item.legal_hold.until is None:
+        return None
+    return start_of_day(item.legal_hold.until + timedelta(days=1), settings.timezone)
+
+
+RULES: list[Rule] = [rule_approved, rule_publication_time, rule_legal_hold]
+
+
+def decide(item: Item, ctx: RuleContext, rules: Iterable[Rule] | None = None) -> Decision:
+    """Decide one item on its own merits (dependencies are ``decide_all``'s business)."""
+    blocks = [block for rule in (RULES if rules is None else rules)
+              if (block := rule(item, ctx)) is not None]
+    return Decision(item.id, tuple(blocks))
+
+
+def decide_all(items: Iterable[Item], ctx: RuleContext,
+               rules: Iterable[Rule] | None = None) -> dict[str, Decision]:
+    """Decide every item. A progress page of a review that is not live is not live either."""
+    items = list(items)
+    rules = list(RULES if rules is None else rules)
+    decisions = {item.id: decide(item, ctx, rules) for item in items}
+    for item in items:
+        if item.kind is Kind.PROGRESS and decisions[item.id].is_live:
+            review = decisions.get(item.review_id or "")
+            if review is None or not review.is_live:
+                decisions[item.id] = Decision(item.id, (Block(
+                    State.DEPENDENT, "review-not-live",
+                    "its review is not live, so its progress is not published either"),))
+    return decisions

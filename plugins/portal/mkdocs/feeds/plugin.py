@@ -1,0 +1,32 @@
+"""The ``portal-feeds`` plugin: /feed.xml, /atom.xml and /api/publications.json."""
+
+from __future__ import annotations
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files
+
+from ...outputs import build_feeds, build_publications_json
+from ..shared import publication_of
+from .config import FeedsConfig
+
+log = get_plugin_logger(__name__)
+
+
+class FeedsPlugin(BasePlugin[FeedsConfig]):
+    @event_priority(50)
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        """After the gate (priority 100): add the feeds and JSON, built from live items."""
+        publication = publication_of(config)
+        site_url = config.site_url or ""
+        if not site_url:
+            log.warning("mkdocs.yml: site_url is not set: feed links need an absolute address")
+            site_url = "http://localhost/"
+        rss, atom = build_feeds(publication, site_url, config.site_name, self.config.description)
+        for src_uri, content in (
+            ("feed.xml", rss),
+            ("atom.xml", atom),
+            ("api/publications.json", build_publications_json(publication, site_url)),
+        ):
+            files.append(File.generated(config, src_uri, content=content))
+        return files

@@ -1,0 +1,35 @@
+"""Settings of the ``portal`` plugin: the site's publication settings in mkdocs.yml."""
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+
+DEFAULT_SUPPORT_NOTICE = (
+    "This page describes the abuse or neglect of a child, which some readers may find "
+    "distressing. If it affects you, the NSPCC helpline is free and confidential: call "
+    "0808 800 5000. Children and young people can call Childline on 0800 1111."
+)
+
+
+class PortalConfig(Config):
+    timezone = c.Type(str, default="Europe/London")
+    """IANA timezone in which every local date and time is read."""
+    publication_time = c.Type(str, default="00:01")
+    """The time of day a bare ``publish_at`` date means (HH:MM)."""
+    closure_days = c.Type(list, default=[])
+    """Dates (YYYY-MM-DD) the partnership's office is closed, beyond bank holidays."""
+    themes_file = c.Type(str, default="themes.yml")
+    """The theme vocabulary, relative to mkdocs.yml."""
+    register_dir = c.Type(str, default="embargo")
+    """The publication register, relative to mkdocs.yml. Never inside docs_dir."""
+    area = c.Type(str, default="")
+    """The partnership's area: the default ``area`` of a review."""
+    partnership = c.Type(str, default="")
+    """The partnership's name as shown in the header and footer (default: site_name)."""
+    support_notice = c.Type(str, default=DEFAULT_SUPPORT_NOTICE)
+    """The content notice shown at the top of review and case-study pages."""
+    support_url = c.Type(str, default="support/")
+    """Where the content notice points for more sources of support."""
+    archive_contact = c.Type(str, default="")
+    """Who to ask for an archived report or an accessible format (an email address)."""
+    latest_count = c.Type(int, default=6)
+    """How many publications the home page lists."""

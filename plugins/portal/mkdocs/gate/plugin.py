@@ -1,0 +1,189 @@
+"""The ``portal`` plugin: the embargo gate and the site's structure.
+
+It decides, once per build, which items are live (``portal.project.Publication``), then
+makes MkDocs see only those: non-live pages and attachments are removed from the files
+collection before any other plugin looks at it, listings and theme pages are generated
+from live items only, and links to anything else are removed from rendered pages.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from datetime import datetime
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from ...core.items import Kind
+from ...core.validate import kind_of
+from ...project import Project, Publication, SettingsError, load_project, load_settings
+from ...site import SiteView, generated_pages
+from .config import PortalConfig
+
+log = get_plugin_logger(__name__)
+
+TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
+_LINK = re.compile(r"<a\b[^>]*?\bhref=\"([^\"]*)\"[^>]*>(.*?)</a>", re.S)
+_IMG = re.compile(r"<img\b[^>]*?\bsrc=\"([^\"]*)\"[^>]*>", re.S)
+
+
+class PortalPlugin(BasePlugin[PortalConfig]):
+    """Embargo gate, listings, theme pages and item templates."""
+
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.now: datetime | None = None
+        """The build's instant; None means the real clock. ``portal build --now`` sets it."""
+        self.project: Project | None = None
+        self.publication: Publication | None = None
+        self.site: SiteView | None = None
+
+    def load_project(self, config: MkDocsConfig) -> Project:
+        """Read and validate the project (also used by ``portal check``)."""
+        root = Path(config.config_file_path).resolve().parent
+        try:
+            settings = load_settings(dict(self.config), root)
+        except SettingsError as exc:
+            raise PluginError(str(exc)) from exc
+        docs = Path(config.docs_dir).resolve()
+        register = (root / self.config.register_dir).resolve()
+        if register == docs or docs in register.parents:
+            raise PluginError(
+                f"mkdocs.yml: plugins.portal.register_dir: {self.config.register_dir} is inside "
+                "docs_dir, so MkDocs would publish the register: keep it beside content/")
+        return load_project(root, settings, docs_dir=_relative(docs, root),
+                            register_dir=self.config.register_dir)
+
+    @event_priority(100)
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        """First of all plugins: validate everything and decide what is live.
+
+        Content errors are collected and reported together, and stop the build before
+        anything is written.
+        """
+        self.project = self.load_project(config)
+        errors = self.project.errors
+        if errors:
+            listing = "\n".join(f"  {finding}" for finding in errors)
+            raise PluginError(
+                f"{len(errors)} content error{'s' if len(errors) != 1 else ''}: nothing was "
+                f"published.\n{listing}")
+        now = self.now or datetime.now(self.project.settings.timezone)
+        self.publication = self.project.decide(now)
+        self.site = SiteView(self.publication, self.config, config.site_name)
+        custom = 1 if config.theme.custom_dir else 0
+        if str(TEMPLATES_DIR) not in config.theme.dirs:
+            config.theme.dirs.insert(custom, str(TEMPLATES_DIR))
+        live = len(self.publication.live_items)
+        log.info(f"{live} of {len(self.project.items)} items are live at {now:%Y-%m-%d %H:%M %Z}")
+        return config
+
+    @event_priority(100)
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        """Before any other plugin: drop every file of a non-live item, add generated pages.
+
+        MkDocs copies every file under docs_dir whether or not anything links to it, so
+        a page or PDF that is not live must leave the collection here.
+        """
+        assert self.publication is not None
+        withheld = self.publication.withheld_paths
+        for file in list(files):
+            if file.src_uri in withheld:
+                files.remove(file)
+        for src_uri, content in generated_pages(self.publication, files):
+            files.append(File.generated(config, src_uri, content=content))
+        return files
+
+    def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        """Escape everything the portal's own templates print, unless marked safe.
+
+        Titles and summaries come from authors and are shown as text. Material's
+        templates are left as they are (they print trusted HTML unescaped).
+        """
+        env.autoescape = lambda name: bool(name) and name.startswith("portal/")
+        return env
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
+                         files: Files) -> str:
+        """Choose the item's template and show its title as text, whatever it holds."""
+        assert self.site is not None
+        item = self.site.item_for(page.file.src_uri)
+        if item is not None:
+            page.meta["template"] = f"portal/{item.kind.value}.html"
+            page.meta["title"] = html.escape(item.title)
+        elif page.is_homepage and "template" not in page.meta:
+            page.meta["template"] = "portal/home.html"
+        return markdown
+
+    def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):
+        """Give templates the site view and, on an item's page, the item's view."""
+        assert self.site is not None
+        context["portal"] = self.site
+        item = self.site.item_for(page.file.src_uri)
+        context["item"] = self.site.view(item.id) if item else None
+        return context
+
+    def on_page_content(self, html_text: str, *, page: Page, config: MkDocsConfig,
+                        files: Files) -> str:
+        """Never render a link (or image) to something that is not live.
+
+        MkDocs reports such links only at INFO; here each is removed and reported as a
+        warning, which ``--strict`` counts.
+        """
+        assert self.publication is not None
+        blocked = self._blocked_targets()
+
+        def target(href: str) -> str | None:
+            if re.match(r"^[a-z][a-z0-9+.-]*:|^#|^//", href, re.I):
+                return None
+            path = href.split("#", 1)[0].split("?", 1)[0]
+            # MkDocs leaves a link to a missing page as written (relative to the source
+            # file); a hand-written link is relative to the page's URL.
+            bases = ("", ) if path.startswith("/") else (
+                posixpath.dirname(page.file.src_uri), page.url)
+            for base in bases:
+                resolved = posixpath.normpath(posixpath.join(base, path.lstrip("/")))
+                resolved = re.sub(r"(/index\.html|\.md|\.html)$", "", resolved.strip("/"))
+                if resolved in blocked:
+                    return resolved
+            return None
+
+        def unlink(match: re.Match) -> str:
+            hit = target(html.unescape(match.group(1)))
+            if hit is None:
+                return match.group(0)
+            log.warning(f"{page.file.src_uri}: links to '{hit}', which is not live: "
+                        "the link was removed (link only to published items)")
+            return match.group(2)
+
+        def drop_image(match: re.Match) -> str:
+            hit = target(html.unescape(match.group(1)))
+            if hit is None:
+                return match.group(0)
+            log.warning(f"{page.file.src_uri}: shows '{hit}', which is not published: "
+                        "the image was removed")
+            return ""
+
+        return _IMG.sub(drop_image, _LINK.sub(unlink, html_text))
+
+    def _blocked_targets(self) -> set[str]:
+        assert self.publication is not None
+        blocked = set()
+        for path in self.publication.withheld_paths:
+            blocked.add(re.sub(r"\.md$", "", path))
+        return blocked
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)

@@ -1,0 +1,80 @@
+"""Machine-readable outputs built from live items only: RSS and Atom feeds, JSON."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from feedgen.feed import FeedGenerator
+
+from .core.items import Item
+from .project import Publication
+from .views import item_type
+
+
+def absolute(site_url: str, path: str) -> str:
+    return site_url.rstrip("/") + "/" + path.lstrip("/")
+
+
+def build_feeds(publication: Publication, site_url: str, title: str, description: str) -> tuple[str, str]:
+    """The RSS 2.0 and Atom feeds of every live item, newest first.
+
+    Entry dates are publication times; ``lastBuildDate``/``updated`` is the newest of
+    them (never the build clock, which could reveal that a build ran for embargoed
+    material), and GUIDs are the items' permanent URLs.
+    """
+    feed = FeedGenerator()
+    feed.id(absolute(site_url, ""))
+    feed.title(title)
+    feed.description(description)
+    feed.link(href=absolute(site_url, ""), rel="alternate")
+    feed.language("en-GB")
+    items = publication.live_items
+    newest = items[0].publish_at if items else datetime(2000, 1, 1, tzinfo=publication.now.tzinfo)
+    feed.lastBuildDate(newest)
+    feed.updated(newest)
+    for item in reversed(items):  # feedgen puts the last added first
+        entry = feed.add_entry()
+        url = absolute(site_url, item.url)
+        entry.id(url)
+        entry.guid(url, permalink=True)
+        entry.title(item.title)
+        entry.link(href=url)
+        entry.description(item.summary)
+        entry.published(item.publish_at)
+        entry.updated(item.publish_at)
+        entry.category([{"term": theme} for theme in item.themes])
+    feed.link(href=absolute(site_url, "feed.xml"), rel="self")
+    rss = feed.rss_str(pretty=True).decode("utf-8")
+    feed.link(href=absolute(site_url, "atom.xml"), rel="self", replace=True)
+    atom = feed.atom_str(pretty=True).decode("utf-8")
+    return rss, atom
+
+
+def publication_record(item: Item, publication: Publication, site_url: str) -> dict:
+    type_id, type_label = item_type(item)
+    record = {
+        "id": item.id,
+        "type": item.kind.value,
+        "subtype": type_id,
+        "subtype_label": type_label,
+        "title": item.title,
+        "summary": item.summary,
+        "themes": list(item.themes),
+        "published": item.publish_at.isoformat(),
+        "url": absolute(site_url, item.url) if site_url else item.url,
+    }
+    if item.review_id and publication.is_live(item.review_id):
+        record["review"] = item.review_id
+    if item.kind.value == "reviews":
+        record["child"] = item.details["child"]
+        record["reviewers"] = list(item.details["reviewer"])
+        record["published_form"] = item.details["published_form"]
+        if item.report:
+            record["report"] = absolute(site_url, item.report) if site_url else item.report
+    return record
+
+
+def build_publications_json(publication: Publication, site_url: str) -> str:
+    records = [publication_record(i, publication, site_url) for i in publication.live_items]
+    return json.dumps({"publications": records}, indent=2, ensure_ascii=False)

@@ -1,0 +1,282 @@
+"""A site project on disk: its settings, content and register, read and validated.
+
+This is the one place that reads ``content/`` and ``embargo/``. It hands plain data to
+the core rules and collects every finding, so ``portal check``, ``portal build`` and the
+MkDocs plugins all see the same items and the same errors.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from . import frontmatter
+from .core.dates import DateError, load_timezone, parse_date, parse_time_of_day
+from .core.findings import Finding, error, errors_in
+from .core.items import Item, Kind
+from .core.publication import Decision, RuleContext, decide_all
+from .core.register import RegisterEntry, parse_entry
+from .core.settings import Settings
+from .core.themes import ThemeVocabulary, vocabulary_from_data
+from .core.validate import kind_of, validate_item
+from .pdf import PdfFacts, PdfProblem, read_facts
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+class SettingsError(ValueError):
+    """The site's settings in mkdocs.yml are wrong; the message names the option."""
+
+
+def load_settings(options: dict[str, Any], project_dir: Path, config_file: str = "mkdocs.yml") -> Settings:
+    """Build ``Settings`` from the ``portal`` plugin's options in mkdocs.yml."""
+    where = f"{config_file}: plugins.portal"
+    try:
+        tz = load_timezone(options.get("timezone", "Europe/London"))
+    except DateError as exc:
+        raise SettingsError(f"{where}.timezone: {exc}") from exc
+    try:
+        publication_time = parse_time_of_day(options.get("publication_time", "00:01"))
+    except DateError as exc:
+        raise SettingsError(f"{where}.publication_time: {exc}") from exc
+    closure_days = set()
+    for value in options.get("closure_days") or []:
+        try:
+            closure_days.add(parse_date(value))
+        except DateError as exc:
+            raise SettingsError(f"{where}.closure_days: {exc}") from exc
+    themes_path = project_dir / options.get("themes_file", "themes.yml")
+    return Settings(
+        timezone=tz,
+        publication_time=publication_time,
+        themes=load_themes(themes_path, project_dir),
+        closure_days=frozenset(closure_days),
+        area=str(options.get("area") or ""),
+    )
+
+
+def load_themes(path: Path, project_dir: Path) -> ThemeVocabulary:
+    shown = _relative(path, project_dir)
+    if not path.is_file():
+        raise SettingsError(
+            f"{shown}: the theme vocabulary file is missing (set plugins.portal.themes_file "
+            "in mkdocs.yml, or create it with a list of {id, label, description})"
+        )
+    try:
+        data = frontmatter.load_yaml(path.read_text(encoding="utf-8"))
+        return vocabulary_from_data(data)
+    except (frontmatter.FrontMatterError, ValueError) as exc:
+        raise SettingsError(f"{shown}: {exc}") from exc
+
+
+@dataclass
+class Project:
+    """Everything read from a site project, validated.
+
+    Attributes:
+        items: valid items by id.
+        bodies: each valid item's Markdown body, by id.
+        register: register entries by item id.
+        files: every file under ``content/`` (posix paths relative to it).
+        findings: every problem found, errors and warnings.
+        pdfs: facts about each attachment PDF, by path under ``content/``.
+    """
+
+    root: Path
+    docs_dir: Path
+    settings: Settings
+    items: dict[str, Item] = field(default_factory=dict)
+    bodies: dict[str, str] = field(default_factory=dict)
+    register: dict[str, RegisterEntry] = field(default_factory=dict)
+    files: set[str] = field(default_factory=set)
+    findings: list[Finding] = field(default_factory=list)
+    pdfs: dict[str, PdfFacts] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return errors_in(self.findings)
+
+    def decide(self, now: datetime) -> Publication:
+        ctx = RuleContext(now=now, settings=self.settings, register=self.register)
+        return Publication(now, self, decide_all(self.items.values(), ctx))
+
+
+@dataclass
+class Publication:
+    """The publication decision for every item at one instant: what the public site holds."""
+
+    now: datetime
+    project: Project
+    decisions: dict[str, Decision]
+
+    def is_live(self, item_id: str) -> bool:
+        decision = self.decisions.get(item_id)
+        return decision is not None and decision.is_live
+
+    @property
+    def live_items(self) -> list[Item]:
+        """Live items, newest publication first."""
+        live = [item for item in self.project.items.values() if self.is_live(item.id)]
+        return sorted(live, key=lambda item: (item.publish_at, item.id), reverse=True)
+
+    def live_of_kind(self, kind: Kind) -> list[Item]:
+        return [item for item in self.live_items if item.kind is kind]
+
+    @property
+    def published_files(self) -> set[str]:
+        """Paths under ``content/`` that may be copied to the site for live items."""
+        paths = set()
+        for item in self.live_items:
+            paths.add(item.src_uri)
+            paths.update(item.attachments)
+        return paths
+
+    @property
+    def withheld_paths(self) -> set[str]:
+        """Paths under ``content/`` that must not reach the site: every item and
+        attachment that is not live, and any file in an item folder no live item claims."""
+        return {path for path in self.project.files
+                if is_item_area(path) and path not in self.published_files}
+
+
+def is_item_area(path: str) -> bool:
+    """True for a path inside one of the item folders (reviews/, case-studies/...)."""
+    top = path.split("/", 1)[0]
+    return "/" in path and any(kind.value == top for kind in Kind)
+
+
+def load_project(root: Path, settings: Settings, docs_dir: str = "content",
+                 register_dir: str = "embargo") -> Project:
+    """Read and validate every item and register entry of a site project."""
+    docs = root / docs_dir
+    project = Project(root=root, docs_dir=docs, settings=settings)
+    if not docs.is_dir():
+        project.findings.append(error(docs_dir, "", "missing-content",
+                                      f"the content folder {docs_dir}/ does not exist"))
+        return project
+    project.files = set(_walk(docs))
+    prefix = f"{docs_dir}/"
+    seen_ids: dict[str, str] = {}
+    for src_uri in sorted(project.files):
+        if not src_uri.endswith(".md"):
+            continue
+        shown = prefix + src_uri
+        try:
+            meta, body = frontmatter.split((docs / src_uri).read_text(encoding="utf-8"))
+        except UnicodeDecodeError:
+            project.findings.append(error(shown, "", "not-utf8", "the file is not UTF-8 text: save it as UTF-8"))
+            continue
+        except frontmatter.FrontMatterError as exc:
+            project.findings.append(error(shown, "", "bad-yaml", str(exc)))
+            continue
+        kind = kind_of(src_uri)
+        if kind is None:
+            if is_item_area(src_uri) or (isinstance(meta, dict) and "status" in meta):
+                if not src_uri.endswith("index.md") or isinstance(meta, dict) and "status" in meta:
+                    project.findings.append(error(
+                        shown, "", "item-outside-folder",
+                        "this looks like a publishable item but is not directly in one of "
+                        "content/reviews/, case-studies/, briefings/ or progress/, so the "
+                        "embargo rules would not apply: move it there"))
+            continue
+        item_id = src_uri[:-3]
+        slug = item_id.split("/", 1)[1]
+        if not _SLUG.match(slug):
+            suggestion = re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-")
+            project.findings.append(error(
+                shown, "", "bad-id",
+                f"the file name gives the id {item_id!r}, which becomes its URL: use lower-case "
+                f"words joined by hyphens (e.g. {suggestion}.md)"))
+            continue
+        folded = item_id.lower()
+        if folded in seen_ids:
+            project.findings.append(error(shown, "", "duplicate-id",
+                                          f"the id {item_id!r} is already used by {prefix}{seen_ids[folded]}"))
+            continue
+        seen_ids[folded] = src_uri
+        item, findings = validate_item(src_uri, meta, settings, project.files, prefix)
+        project.findings.extend(findings)
+        if item is not None:
+            project.items[item.id] = item
+            project.bodies[item.id] = body
+    _check_references(project, prefix)
+    _read_attachments(project, prefix)
+    _load_register(project, root / register_dir, register_dir)
+    return project
+
+
+def _check_references(project: Project, prefix: str) -> None:
+    progress_for: dict[str, str] = {}
+    for item in project.items.values():
+        review = item.review_id
+        if not review:
+            continue
+        if f"{review}.md" in project.files and review not in project.items:
+            continue  # the review has errors of its own, reported against its file
+        if review not in project.items or project.items[review].kind is not Kind.REVIEW:
+            project.findings.append(error(
+                prefix + item.src_uri, "review", "unknown-review",
+                f"no review with id {review!r} (expected the path of a file under "
+                "content/reviews/ without .md)", item.id))
+        if item.kind is Kind.PROGRESS:
+            if review in progress_for:
+                project.findings.append(error(
+                    prefix + item.src_uri, "review", "duplicate-progress",
+                    f"{prefix}{progress_for[review]}.md already reports progress for {review}: "
+                    "keep one progress page per review", item.id))
+            progress_for[review] = item.id
+
+
+def _read_attachments(project: Project, prefix: str) -> None:
+    for item in list(project.items.values()):
+        for path in item.attachments:
+            try:
+                project.pdfs[path] = read_facts(project.docs_dir / path)
+            except PdfProblem as exc:
+                project.findings.append(error(prefix + item.src_uri, "report", "bad-pdf",
+                                              f"{prefix}{path}: {exc}", item.id))
+                del project.items[item.id]
+
+
+def _load_register(project: Project, register_dir: Path, shown_dir: str) -> None:
+    if not register_dir.is_dir():
+        return
+    for path in sorted(register_dir.rglob("*.yaml")):
+        relative = path.relative_to(register_dir).as_posix()
+        item_id = relative[: -len(".yaml")]
+        shown = f"{shown_dir}/{relative}"
+        try:
+            data = frontmatter.load_yaml(path.read_text(encoding="utf-8"))
+        except frontmatter.FrontMatterError as exc:
+            project.findings.append(error(shown, "", "bad-yaml", f"not valid YAML: {exc}"))
+            continue
+        if item_id not in project.items and f"{item_id}.md" not in project.files:
+            project.findings.append(error(
+                shown, "", "register-orphan",
+                f"register entry for {item_id!r}, but there is no content/{item_id}.md "
+                "(rename the register file to match the item, or remove it)"))
+            continue
+        entry, findings = parse_entry(data, shown, item_id)
+        project.findings.extend(findings)
+        if entry is not None:
+            project.register[item_id] = entry
+
+
+def _walk(docs: Path):
+    for dirpath, dirnames, filenames in os.walk(docs):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in filenames:
+            if name.startswith("."):
+                continue
+            yield (Path(dirpath) / name).relative_to(docs).as_posix()
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)

@@ -1,0 +1,115 @@
+"""The public site's structure from one publication decision: listings, theme pages,
+and the view objects templates read. No MkDocs imports: adapters pass plain values."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Iterable, Mapping
+from functools import cached_property
+
+from .core.items import Item, Kind
+from .core.themes import Theme
+from .project import Publication
+from .views import ItemView, build_view
+
+LISTING_INTROS = {
+    Kind.REVIEW: "Reports of local child safeguarding practice reviews, serious case reviews, "
+                 "rapid reviews and other learning reviews, newest first.",
+    Kind.CASE_STUDY: "Anonymised case studies with learning points and questions, for "
+                     "single- and multi-agency training.",
+    Kind.BRIEFING: "Practitioner and manager briefings, seven-minute briefings and "
+                   "newsletters on the learning from reviews.",
+    Kind.PROGRESS: "What has been done in response to each review, its impact, and what "
+                   "more will be done.",
+}
+
+
+def _front_matter(**fields: str) -> str:
+    # JSON strings are valid YAML scalars, so any title is quoted safely.
+    lines = [f"{key}: {json.dumps(value)}" for key, value in fields.items()]
+    return "---\n" + "\n".join(lines) + "\n---\n"
+
+
+def generated_pages(publication: Publication, existing: Iterable) -> list[tuple[str, str]]:
+    """Listing and theme pages the site needs and the project does not provide itself."""
+    have = {getattr(f, "src_uri", f) for f in existing}
+    pages = []
+    for kind in Kind:
+        src_uri = f"{kind.value}/index.md"
+        if src_uri not in have:
+            pages.append((src_uri, _front_matter(
+                title=kind.plural, template="portal/listing.html", listing=kind.value)))
+    if "search/index.md" not in have:
+        pages.append(("search/index.md", _front_matter(title="Search", template="portal/search.html")))
+    if "themes/index.md" not in have:
+        pages.append(("themes/index.md", _front_matter(
+            title="Themes", template="portal/themes.html")))
+    for theme in publication.project.settings.themes:
+        src_uri = f"themes/{theme.id}.md"
+        if src_uri not in have:
+            pages.append((src_uri, _front_matter(
+                title=theme.label, template="portal/theme.html", theme=theme.id)))
+    return pages
+
+
+class SiteView:
+    """What every template may ask about the public site. Built from live items only."""
+
+    def __init__(self, publication: Publication, options: Mapping, site_name: str):
+        self.publication = publication
+        self.options = options
+        self.partnership = options.get("partnership") or site_name
+        self.support_notice = options.get("support_notice", "")
+        self.support_url = options.get("support_url", "support/")
+        self.archive_contact = options.get("archive_contact", "")
+        self._views: dict[str, ItemView] = {}
+        self._by_src = {item.src_uri: item for item in publication.live_items}
+
+    def item_for(self, src_uri: str) -> Item | None:
+        """The live item whose page this is, or None."""
+        return self._by_src.get(src_uri)
+
+    def view(self, item_id: str) -> ItemView:
+        if item_id not in self._views:
+            self._views[item_id] = build_view(self.publication.project.items[item_id], self.publication)
+        return self._views[item_id]
+
+    def views(self, items: Iterable[Item]) -> list[ItemView]:
+        return [self.view(item.id) for item in items]
+
+    @property
+    def latest(self) -> list[ItemView]:
+        return self.views(self.publication.live_items[: self.options.get("latest_count", 6)])
+
+    def listing(self, kind_value: str) -> list[ItemView]:
+        return self.views(self.publication.live_of_kind(Kind(kind_value)))
+
+    def kind_label(self, kind_value: str) -> str:
+        return Kind(kind_value).plural
+
+    def listing_intro(self, kind_value: str) -> str:
+        return LISTING_INTROS[Kind(kind_value)]
+
+    @cached_property
+    def kinds(self) -> list[tuple[str, str, int]]:
+        return [(k.value, k.plural, len(self.publication.live_of_kind(k))) for k in Kind]
+
+    def theme(self, theme_id: str) -> Theme:
+        return self.publication.project.settings.themes.get(theme_id)
+
+    def theme_items(self, theme_id: str) -> list[ItemView]:
+        return self.views(i for i in self.publication.live_items if theme_id in i.themes)
+
+    @cached_property
+    def themes(self) -> list[tuple[Theme, int]]:
+        counts: dict[str, int] = {}
+        for item in self.publication.live_items:
+            for theme in item.themes:
+                counts[theme] = counts.get(theme, 0) + 1
+        return [(t, counts.get(t.id, 0)) for t in self.publication.project.settings.themes]
+
+    def years(self, views: Collection[ItemView]) -> list[int]:
+        return sorted({v.year for v in views}, reverse=True)
+
+    def types(self, views: Collection[ItemView]) -> list[tuple[str, str]]:
+        return sorted({(v.type_id, v.type_label) for v in views}, key=lambda t: t[1])
