@@ -18,7 +18,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from .core.dates import DateError, format_instant, parse_instant
+from .core.dates import UTC, DateError, format_instant, parse_instant
 from .core.findings import Finding, Level, error
 from .project import SettingsError
 
@@ -73,9 +73,9 @@ def _parse_now(value: str | None, tz, *, allow_future: bool) -> datetime | None:
         moment = parse_instant(value, tz, datetime.min.time())
     except DateError as exc:
         raise click.BadParameter(str(exc), param_hint="--now") from exc
-    if not allow_future and moment > datetime.now(tz):
+    if not allow_future and moment > datetime.now(UTC):
         raise click.BadParameter(
-            f"{format_instant(moment)} is in the future: a public build never shows the "
+            f"{format_instant(moment, tz)} is in the future: a public build never shows the "
             "future. Use 'portal build --preview --now ...' to see the site as it will be.",
             param_hint="--now")
     return moment
@@ -203,7 +203,7 @@ def check(now_text: str | None, as_json: bool, config_file: str) -> None:
 
     config, plugin = _load(config_file)
     tz = _settings_tz(plugin)
-    now = _parse_now(now_text, tz, allow_future=True) or datetime.now(tz)
+    now = _parse_now(now_text, tz, allow_future=True) or datetime.now(UTC)
     try:
         project = plugin.load_project(config)
     except (PluginError, SettingsError) as exc:
@@ -224,7 +224,7 @@ def check(now_text: str | None, as_json: bool, config_file: str) -> None:
                                "items": states}, indent=2))
     else:
         _print_findings(findings)
-        _print_states(states, now)
+        _print_states(states, now, tz)
     if errors:
         sys.exit(1)
 
@@ -240,9 +240,9 @@ def _print_findings(findings: list[Finding]) -> None:
                       f"{warnings} warning{'s' if warnings != 1 else ''}")
 
 
-def _print_states(states: list[dict], now: datetime) -> None:
-    table = Table(title=f"Publication state at {format_instant(now)}", title_justify="left")
-    table.add_column("Item")
+def _print_states(states: list[dict], now: datetime, tz) -> None:
+    table = Table(title=f"Publication state at {format_instant(now, tz)}", title_justify="left")
+    table.add_column("Item", no_wrap=True)
     table.add_column("State")
     table.add_column("Why")
     for row in states:

@@ -7,6 +7,8 @@ from datetime import datetime
 
 from feedgen.feed import FeedGenerator
 
+from .core.dates import UTC
+
 from .core.items import Item
 from .project import Publication
 from .views import item_type
@@ -30,7 +32,7 @@ def build_feeds(publication: Publication, site_url: str, title: str, description
     feed.link(href=absolute(site_url, ""), rel="alternate")
     feed.language("en-GB")
     items = publication.live_items
-    newest = items[0].publish_at if items else datetime(2000, 1, 1, tzinfo=publication.now.tzinfo)
+    newest = items[0].publish_at if items else datetime(2000, 1, 1, tzinfo=UTC)
     feed.lastBuildDate(newest)
     feed.updated(newest)
     for item in reversed(items):  # feedgen puts the last added first

@@ -8,6 +8,7 @@ MkDocs plugins all see the same items and the same errors.
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -25,6 +26,8 @@ from .core.themes import ThemeVocabulary, vocabulary_from_data
 from .core.validate import kind_of, validate_item
 from .pdf import PdfFacts, PdfProblem, read_facts
 
+# MkDocs renders all of these as pages; an item must be .md so that the rules see it.
+MARKDOWN_EXTENSIONS = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -161,10 +164,19 @@ def load_project(root: Path, settings: Settings, docs_dir: str = "content",
     project.files = set(_walk(docs))
     prefix = f"{docs_dir}/"
     seen_ids: dict[str, str] = {}
-    for src_uri in sorted(project.files):
-        if not src_uri.endswith(".md"):
+    for src_uri in sorted(project.files, key=lambda p: (not p.endswith(".md"), p)):
+        stem, extension = posixpath.splitext(src_uri)
+        if extension not in MARKDOWN_EXTENSIONS:
             continue
         shown = prefix + src_uri
+        if extension != ".md":
+            if is_item_area(src_uri):
+                twin = seen_ids.get(stem.lower())
+                message = (f"the id {stem!r} is already used by {prefix}{twin}" if twin else
+                           f"items are .md files: rename it to {posixpath.basename(stem)}.md")
+                code = "duplicate-id" if twin else "bad-extension"
+                project.findings.append(error(shown, "", code, message))
+            continue
         try:
             meta, body = frontmatter.split((docs / src_uri).read_text(encoding="utf-8"))
         except UnicodeDecodeError:
@@ -192,12 +204,7 @@ def load_project(root: Path, settings: Settings, docs_dir: str = "content",
                 f"the file name gives the id {item_id!r}, which becomes its URL: use lower-case "
                 f"words joined by hyphens (e.g. {suggestion}.md)"))
             continue
-        folded = item_id.lower()
-        if folded in seen_ids:
-            project.findings.append(error(shown, "", "duplicate-id",
-                                          f"the id {item_id!r} is already used by {prefix}{seen_ids[folded]}"))
-            continue
-        seen_ids[folded] = src_uri
+        seen_ids[item_id] = src_uri
         item, findings = validate_item(src_uri, meta, settings, project.files, prefix)
         project.findings.extend(findings)
         if item is not None:

@@ -44,12 +44,22 @@ def generated_pages(publication: Publication, existing: Iterable) -> list[tuple[
     if "themes/index.md" not in have:
         pages.append(("themes/index.md", _front_matter(
             title="Themes", template="portal/themes.html")))
-    for theme in publication.project.settings.themes:
+    for theme in themes_in_use(publication):
         src_uri = f"themes/{theme.id}.md"
         if src_uri not in have:
             pages.append((src_uri, _front_matter(
                 title=theme.label, template="portal/theme.html", theme=theme.id)))
     return pages
+
+
+def themes_in_use(publication: Publication) -> list[Theme]:
+    """Themes carried by at least one live item, in the vocabulary's order.
+
+    A theme page exists only while something live carries the theme, so that neither an
+    empty page nor the label of a theme used only by embargoed material is published.
+    """
+    used = {theme for item in publication.live_items for theme in item.themes}
+    return [theme for theme in publication.project.settings.themes if theme.id in used]
 
 
 class SiteView:
@@ -77,9 +87,12 @@ class SiteView:
     def views(self, items: Iterable[Item]) -> list[ItemView]:
         return [self.view(item.id) for item in items]
 
-    @property
-    def latest(self) -> list[ItemView]:
-        return self.views(self.publication.live_items[: self.options.get("latest_count", 6)])
+    def latest_of(self, kind_value: str) -> list[ItemView]:
+        return self.listing(kind_value)[: self.options.get("latest_count", 6)]
+
+    def latest_except(self, kind_value: str) -> list[ItemView]:
+        others = [i for i in self.publication.live_items if i.kind is not Kind(kind_value)]
+        return self.views(others[: self.options.get("latest_count", 6)])
 
     def listing(self, kind_value: str) -> list[ItemView]:
         return self.views(self.publication.live_of_kind(Kind(kind_value)))
@@ -106,7 +119,7 @@ class SiteView:
         for item in self.publication.live_items:
             for theme in item.themes:
                 counts[theme] = counts.get(theme, 0) + 1
-        return [(t, counts.get(t.id, 0)) for t in self.publication.project.settings.themes]
+        return [(t, counts[t.id]) for t in themes_in_use(self.publication)]
 
     def years(self, views: Collection[ItemView]) -> list[int]:
         return sorted({v.year for v in views}, reverse=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass, field
 
-from .core.dates import format_date, format_instant
+from .core.dates import format_date, local_date
 from .core.items import BRIEFING_TYPES, PUBLISHED_FORMS, REVIEW_TYPES, Item, Kind
 from .pdf import PdfFacts
 from .project import Publication
@@ -93,9 +93,9 @@ def build_view(item: Item, publication: Publication) -> ItemView:
         title=item.title,
         url=item.url,
         summary=item.summary,
-        published=format_date(item.publish_at.date()),
-        published_iso=item.publish_at.isoformat(),
-        year=item.publish_at.year,
+        published=format_date(local_date(item.publish_at, settings.timezone)),
+        published_iso=item.publish_at.astimezone(settings.timezone).isoformat(),
+        year=local_date(item.publish_at, settings.timezone).year,
         type_id=type_id,
         type_label=type_label,
         themes=[Link(settings.themes.get(t).label, f"themes/{t}/") for t in item.themes],
@@ -116,7 +116,3 @@ def related_links(item: Item, publication: Publication) -> dict[str, list[Link]]
         if other.review_id == item.id:
             related.setdefault(other.kind.plural, []).append(Link(other.title, other.url))
     return related
-
-
-def publication_time_label(item: Item) -> str:
-    return format_instant(item.publish_at) if item.publish_at else "not set"

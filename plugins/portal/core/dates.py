@@ -4,6 +4,11 @@ Every instant the rules compare is a timezone-aware ``datetime``. Front matter g
 local dates and times; these functions turn them into aware datetimes, or explain why
 they cannot.
 
+Instants are kept in UTC. Python compares two datetimes that share a tzinfo by their
+wall-clock values, ignoring ``fold``, so 01:45 BST would count as later than 01:30 GMT on
+the night the clocks go back; in UTC that cannot happen. They are shown in the site
+timezone (``format_instant``).
+
 Clock changes (Europe/London): a local time that does not exist (01:30 on the last
 Sunday of March) is an error, because nobody can say which instant was meant; a local
 time that happens twice (01:30 on the last Sunday of October) means the *later* of the
@@ -22,6 +27,7 @@ _DATETIME = re.compile(
     r"(?:\s*(Z|[+-]\d{2}:?\d{2}))?$"
 )
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
+UTC = timezone.utc
 
 
 class DateError(ValueError):
@@ -69,13 +75,13 @@ def localize(naive: datetime, tz: ZoneInfo) -> datetime:
     """Attach ``tz`` to a local wall-clock time, refusing one that does not exist."""
     later = naive.replace(tzinfo=tz, fold=1)
     earlier = naive.replace(tzinfo=tz, fold=0)
-    round_trip = later.astimezone(ZoneInfo("UTC")).astimezone(tz)
+    round_trip = later.astimezone(UTC).astimezone(tz)
     if round_trip.replace(tzinfo=None) != naive:
         raise DateError(
             f"{naive:%Y-%m-%d %H:%M} does not exist in {tz.key} (the clocks go forward "
             f"that night): choose a time before {earlier:%H:00} or after the change"
         )
-    return later
+    return later.astimezone(UTC)
 
 
 def parse_instant(value: object, tz: ZoneInfo, default_time: time) -> datetime:
@@ -87,7 +93,7 @@ def parse_instant(value: object, tz: ZoneInfo, default_time: time) -> datetime:
     if isinstance(value, datetime):
         if value.tzinfo is None:
             return localize(value, tz)
-        return value.astimezone(tz)
+        return value.astimezone(UTC)
     if isinstance(value, date):
         return localize(datetime.combine(value, default_time), tz)
     text = str(value).strip()
@@ -109,19 +115,25 @@ def parse_instant(value: object, tz: ZoneInfo, default_time: time) -> datetime:
     if offset is None:
         return localize(naive, tz)
     if offset == "Z":
-        return naive.replace(tzinfo=ZoneInfo("UTC")).astimezone(tz)
+        return naive.replace(tzinfo=UTC)
     sign = 1 if offset[0] == "+" else -1
     digits = offset[1:].replace(":", "")
     delta = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
-    return naive.replace(tzinfo=timezone(sign * delta)).astimezone(tz)
+    return naive.replace(tzinfo=timezone(sign * delta)).astimezone(UTC)
 
 
 def start_of_day(day: date, tz: ZoneInfo) -> datetime:
     return localize(datetime.combine(day, time(0, 0)), tz)
 
 
-def format_instant(moment: datetime) -> str:
-    """How the portal writes an instant for people: ``Tuesday 5 January 2027, 00:01 GMT``."""
+def local_date(moment: datetime, tz: ZoneInfo) -> date:
+    """The calendar date of an instant in the site timezone."""
+    return moment.astimezone(tz).date()
+
+
+def format_instant(moment: datetime, tz: ZoneInfo) -> str:
+    """An instant for people, in the site timezone: ``Tuesday 5 January 2027, 00:01 GMT``."""
+    moment = moment.astimezone(tz)
     return f"{moment:%A} {moment.day} {moment:%B %Y, %H:%M} {moment.tzname()}"
 
 

@@ -100,7 +100,7 @@ def rule_publication_time(item: Item, ctx: RuleContext) -> Block | None:
         return Block(
             State.EMBARGOED,
             "embargoed",
-            f"embargoed until {format_instant(item.publish_at)}",
+            f"embargoed until {format_instant(item.publish_at, ctx.settings.timezone)}",
             until=item.publish_at,
         )
     return None

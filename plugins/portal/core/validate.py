@@ -11,7 +11,7 @@ import posixpath
 from collections.abc import Callable, Collection
 from typing import Any
 
-from .dates import DateError, parse_date, parse_instant
+from .dates import DateError, local_date, parse_date, parse_instant
 from .findings import Finding, error
 from .items import (
     ACTION_STATUSES,
@@ -218,9 +218,10 @@ def validate_item(
         required_because="(an approved item needs its publication date: YYYY-MM-DD or "
         "YYYY-MM-DD HH:MM)",
     )
-    if approved_on and publish_at and approved_on > publish_at.date():
+    if approved_on and publish_at and approved_on > local_date(publish_at, settings.timezone):
         c.add("approved_on", "approved-after-publication",
-              f"approved on {approved_on} but set to publish on {publish_at.date()}: "
+              f"approved on {approved_on} but set to publish on "
+              f"{local_date(publish_at, settings.timezone)}: "
               "an item is approved before it is published")
     legal_hold = c.get("legal_hold", _legal_hold)
     changes = c.get("changes", _changes, default=())

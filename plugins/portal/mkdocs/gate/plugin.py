@@ -20,7 +20,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from ...core.items import Kind
+from ...core.dates import UTC, format_instant
 from ...core.validate import kind_of
 from ...project import Project, Publication, SettingsError, load_project, load_settings
 from ...site import SiteView, generated_pages
@@ -76,14 +76,15 @@ class PortalPlugin(BasePlugin[PortalConfig]):
             raise PluginError(
                 f"{len(errors)} content error{'s' if len(errors) != 1 else ''}: nothing was "
                 f"published.\n{listing}")
-        now = self.now or datetime.now(self.project.settings.timezone)
+        now = self.now or datetime.now(UTC)
         self.publication = self.project.decide(now)
         self.site = SiteView(self.publication, self.config, config.site_name)
         custom = 1 if config.theme.custom_dir else 0
         if str(TEMPLATES_DIR) not in config.theme.dirs:
             config.theme.dirs.insert(custom, str(TEMPLATES_DIR))
         live = len(self.publication.live_items)
-        log.info(f"{live} of {len(self.project.items)} items are live at {now:%Y-%m-%d %H:%M %Z}")
+        log.info(f"{live} of {len(self.project.items)} items are live at "
+                 f"{format_instant(now, self.project.settings.timezone)}")
         return config
 
     @event_priority(100)
@@ -116,6 +117,9 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         """Choose the item's template and show its title as text, whatever it holds."""
         assert self.site is not None
         item = self.site.item_for(page.file.src_uri)
+        # The tabs and listings do the finding: no sidebar navigation (it would also be
+        # rendered into every page, MkDocs' quadratic cost on a large site).
+        page.meta.setdefault("hide", ["navigation", "toc"] if page.is_homepage else ["navigation"])
         if item is not None:
             page.meta["template"] = f"portal/{item.kind.value}.html"
             page.meta["title"] = html.escape(item.title)

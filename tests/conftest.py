@@ -1,0 +1,115 @@
+"""Shared fixtures: tiny site projects made by ``portal new`` in a temporary directory."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from portal.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+SKELETON = REPO / "plugins" / "portal" / "skeleton"
+# A fixed build instant in the past, so that results never depend on the day tests run.
+NOW = "2026-11-20 12:00"
+
+
+class Site:
+    """A site project in a temporary directory, with helpers to write items and build."""
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    def write(self, relative: str, text: str) -> Path:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+        return path
+
+    def item(self, relative: str, body: str = "Body text.", **fields) -> Path:
+        """Write ``content/<relative>`` with the given front matter (YAML-dumped)."""
+        front = yaml.safe_dump(fields, sort_keys=False, allow_unicode=True)
+        path = self.root / "content" / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"---\n{front}---\n\n{body}\n", encoding="utf-8")
+        return path
+
+    def review(self, slug: str, body: str = "## About\n\nReview text.", **overrides) -> Path:
+        fields = dict(
+            title=f"Review {slug}", status="approved", approved_by="Executive",
+            approved_on="2026-01-05", publish_at="2026-01-20",
+            summary=f"Summary of {slug}.", themes=["neglect"], review_type="lcspr",
+            reviewer="A. Reviewer", child="Child Z")
+        fields.update(overrides)
+        fields = {k: v for k, v in fields.items() if v is not None}
+        return self.item(f"reviews/{slug}.md", body, **fields)
+
+    def register(self, item_id: str, text: str) -> Path:
+        return self.write(f"embargo/{item_id}.yaml", text)
+
+    def run(self, *args: str):
+        runner = CliRunner()
+        cwd = os.getcwd()
+        os.chdir(self.root)
+        try:
+            return runner.invoke(main, list(args), catch_exceptions=False)
+        finally:
+            os.chdir(cwd)
+
+    def build(self, *args: str, now: str | None = NOW):
+        extra = ["--now", now] if now else []
+        return self.run("build", *extra, *args)
+
+    def check(self, *args: str, now: str | None = NOW):
+        extra = ["--now", now] if now else []
+        return self.run("check", *extra, *args)
+
+    @property
+    def site(self) -> Path:
+        return self.root / "site"
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Site:
+    root = tmp_path / "project"
+    shutil.copytree(SKELETON, root, ignore=shutil.ignore_patterns("__pycache__"))
+    return Site(root)
+
+
+def every_byte(directory: Path):
+    """(path, bytes) for every file in a built site, gzip-compressed files decompressed.
+
+    Pagefind's index and fragments are gzip streams (sometimes behind a 'pagefind_dcd'
+    signature): both are opened, so a canary cannot hide in them.
+    """
+    for path in sorted(p for p in directory.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        yield path, data
+        for start in (0, data.find(b"\x1f\x8b")):
+            if start >= 0 and data[start:start + 2] == b"\x1f\x8b":
+                try:
+                    yield path, gzip.decompress(data[start:])
+                except (OSError, EOFError):
+                    pass
+
+
+def find_in_site(directory: Path, needle: str) -> list[str]:
+    """Every file of the built site whose path or bytes (decompressed too) contain
+    ``needle``, in UTF-8, in its HTML-escaped or JSON form, case-insensitively."""
+    import html as html_module
+    import json
+
+    forms = {needle, html_module.escape(needle), json.dumps(needle)[1:-1]}
+    encoded = [f.encode("utf-8").lower() for f in forms]
+    hits = []
+    for path, data in every_byte(directory):
+        lowered = data.lower() + b"\n" + str(path.relative_to(directory)).lower().encode()
+        if any(e in lowered for e in encoded):
+            hits.append(str(path.relative_to(directory)))
+    return sorted(set(hits))

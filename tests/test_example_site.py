@@ -1,0 +1,70 @@
+"""The example partnership's site: it passes its own checks and shows every state."""
+
+from __future__ import annotations
+
+import shutil
+import pytest
+
+from conftest import REPO, Site, find_in_site
+
+LIVE_REVIEWS = ["baby-r", "child-k", "child-l", "child-m", "child-p", "child-t",
+                "sibling-group-b", "young-person-j"]
+HIDDEN_REVIEWS = {"child-s": "embargoed", "child-w": "embargoed", "child-d": "draft",
+                  "child-h": "legal-hold"}
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory):
+    root = tmp_path_factory.mktemp("example") / "project"
+    shutil.copytree(REPO, root, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "site", "preview", "__pycache__", "*.egg-info", "tests", "outbox"))
+    site = Site(root)
+    result = site.build()
+    assert result.exit_code == 0, result.output
+    return site
+
+
+def test_the_example_passes_its_own_checks(example):
+    result = example.check("--json")
+    assert result.exit_code == 0, result.output
+
+
+def test_the_example_has_enough_content_in_every_state(example):
+    import json
+
+    states = {row["item"]: row["state"] for row in json.loads(example.check("--json").output)["items"]}
+    kinds = [item.split("/")[0] for item in states]
+    assert kinds.count("reviews") >= 10
+    assert kinds.count("case-studies") >= 6
+    assert kinds.count("briefings") >= 8
+    assert kinds.count("progress") >= 4
+    for slug, state in HIDDEN_REVIEWS.items():
+        assert states[f"reviews/{slug}"] == state
+    assert {"live", "draft", "embargoed", "legal-hold"} <= set(states.values())
+
+
+def test_live_reviews_are_published_with_their_pdfs(example):
+    for slug in LIVE_REVIEWS:
+        assert (example.site / "reviews" / slug / "index.html").is_file(), slug
+    for pdf in ("child-t.pdf", "child-m.pdf", "sibling-group-b.pdf", "child-k.pdf"):
+        assert (example.site / "reviews" / pdf).is_file(), pdf
+
+
+def test_hidden_reviews_leave_no_trace(example):
+    for slug in HIDDEN_REVIEWS:
+        text = (example.root / "content" / "reviews" / f"{slug}.md").read_text()
+        title = text.split("title:", 1)[1].splitlines()[0].strip().strip('"')
+        assert find_in_site(example.site, title) == [], title
+        assert find_in_site(example.site, f"reviews/{slug}") == [], slug
+        assert not (example.site / "reviews" / f"{slug}.pdf").exists()
+
+
+def test_the_withheld_review_shows_improvement_information_only(example):
+    page = (example.site / "reviews" / "young-person-j" / "index.html").read_text()
+    assert "The report of this review is not published." in page
+    assert "Download the report" not in page
+
+
+def test_the_example_is_clearly_fictional(example):
+    home = (example.site / "index.html").read_text()
+    assert "fictional partnership" in home
