@@ -104,3 +104,15 @@ def test_a_case_study_of_a_hidden_review_names_no_source(built):
     assert "Source review" not in hidden_page
     live_page = (site.site / "case-studies" / "live-study" / "index.html").read_text()
     assert "Source review" in live_page and live["title"] in live_page
+
+
+def test_a_nav_entry_for_a_hidden_item_is_left_out(site):
+    site.review("zqnavslugcanary", publish_at="2026-12-24", title="Nav canary")
+    config = site.root / "mkdocs.yml"
+    config.write_text(config.read_text().replace(
+        "  - About: about.md", "  - About: about.md\n  - Zqnavtitlecanary: reviews/zqnavslugcanary.md"))
+    result = site.build()
+    assert result.exit_code == 0, result.output
+    assert "nav: 'reviews/zqnavslugcanary.md' is not live" in result.output
+    assert find_in_site(site.site, "zqnavslugcanary") == []
+    assert find_in_site(site.site, "zqnavtitlecanary") == []

@@ -103,6 +103,32 @@ class PortalPlugin(BasePlugin[PortalConfig]):
             files.append(File.generated(config, src_uri, content=content))
         return files
 
+    def on_nav(self, nav, *, config: MkDocsConfig, files: Files):
+        """Drop navigation entries that point at an item that is not live.
+
+        An explicit ``nav`` in mkdocs.yml naming such an item would otherwise become a
+        link (MkDocs keeps unresolved entries as links), revealing its address and title.
+        """
+        blocked = self._blocked_targets()
+
+        def keep(entry) -> bool:
+            children = getattr(entry, "children", None)
+            if children is not None:
+                children[:] = [child for child in children if keep(child)]
+                return bool(children)
+            url = getattr(entry, "url", None)
+            if entry.__class__.__name__ != "Link" or url is None:
+                return True
+            target = re.sub(r"(/index\.html|\.md|\.html)$", "", url.strip("/"))
+            if target in blocked:
+                log.warning(f"mkdocs.yml: nav: '{url}' is not live: the entry was left out "
+                            "(listings link to items; the nav need not)")
+                return False
+            return True
+
+        nav.items[:] = [entry for entry in nav.items if keep(entry)]
+        return nav
+
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         """Escape everything the portal's own templates print, unless marked safe.
 
