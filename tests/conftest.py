@@ -20,6 +20,14 @@ SKELETON = REPO / "plugins" / "portal" / "skeleton"
 NOW = "2026-11-20 12:00"
 
 
+CIRCULATED = """
+circulation:
+  national-panel: {sent_on: 2025-01-02}
+  ofsted: {sent_on: 2025-01-02}
+  dfe: {sent_on: 2025-01-02}
+"""
+
+
 class Site:
     """A site project in a temporary directory, with helpers to write items and build."""
 
@@ -40,7 +48,9 @@ class Site:
         path.write_text(f"---\n{front}---\n\n{body}\n", encoding="utf-8")
         return path
 
-    def review(self, slug: str, body: str = "## About\n\nReview text.", **overrides) -> Path:
+    def review(self, slug: str, body: str = "## About\n\nReview text.", circulated: bool = True,
+               **overrides) -> Path:
+        """A review, by default circulated in time to the National Panel, Ofsted and DfE."""
         fields = dict(
             title=f"Review {slug}", status="approved", approved_by="Executive",
             approved_on="2026-01-05", publish_at="2026-01-20",
@@ -48,6 +58,8 @@ class Site:
             reviewer="A. Reviewer", child="Child Z")
         fields.update(overrides)
         fields = {k: v for k, v in fields.items() if v is not None}
+        if circulated:
+            self.register(f"reviews/{slug}", CIRCULATED)
         return self.item(f"reviews/{slug}.md", body, **fields)
 
     def register(self, item_id: str, text: str) -> Path:

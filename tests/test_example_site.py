@@ -7,10 +7,10 @@ import pytest
 
 from conftest import REPO, Site, find_in_site
 
-LIVE_REVIEWS = ["baby-r", "child-k", "child-l", "child-m", "child-p", "child-t",
+LIVE_REVIEWS = ["baby-r", "child-f", "child-k", "child-l", "child-m", "child-p", "child-t",
                 "sibling-group-b", "young-person-j"]
-HIDDEN_REVIEWS = {"child-s": "embargoed", "child-w": "embargoed", "child-d": "draft",
-                  "child-h": "legal-hold"}
+HIDDEN_REVIEWS = {"child-s": "embargoed", "child-w": "embargoed", "child-e": "embargoed",
+                  "child-d": "draft", "child-h": "legal-hold"}
 
 
 @pytest.fixture(scope="module")
@@ -68,3 +68,27 @@ def test_the_withheld_review_shows_improvement_information_only(example):
 def test_the_example_is_clearly_fictional(example):
     home = (example.site / "index.html").read_text()
     assert "fictional partnership" in home
+
+
+def test_the_example_schedule_shows_every_deadline_state(example):
+    import json
+
+    result = example.run("schedule", "--now", "2026-11-24 09:00", "--json")
+    assert result.exit_code == 0, result.output
+    states = {(row["item"], d["rule"]): d["state"]
+              for row in json.loads(result.output)["items"] for d in row["deadlines"]}
+    assert states[("reviews/child-s", "national-panel")] == "done"
+    assert states[("reviews/child-s", "dfe")] == "due"
+    assert states[("reviews/child-e", "national-panel")] == "due today"
+    assert states[("reviews/child-e", "relevant-organisations")] == "overdue"
+    assert states[("reviews/child-e", "ofsted")] == "done"
+
+
+def test_the_example_deadline_uses_its_closure_days(example):
+    import json
+
+    result = example.run("deadline", "2027-01-05", "--json")
+    deadlines = {d["rule"]: d["latest_send_date"] for d in json.loads(result.output)["deadlines"]}
+    # 29-31 December 2026 are the partnership's closure days, on top of the bank holidays.
+    assert deadlines == {"national-panel": "2026-12-17", "ofsted": "2026-12-17",
+                         "dfe": "2026-12-17", "relevant-organisations": "2026-12-14"}

@@ -8,6 +8,7 @@ import pytest
 from portal.core.dates import parse_instant
 from portal.core.items import Item, Kind, LegalHold
 from portal.core.publication import RuleContext, State, decide, decide_all
+from portal.core.register import Circulation, RegisterEntry
 from test_validate import SETTINGS
 
 LONDON = ZoneInfo("Europe/London")
@@ -24,8 +25,18 @@ def item(item_id="reviews/child-t", kind=Kind.REVIEW, **fields) -> Item:
     return Item(**base)
 
 
+SENT = RegisterEntry(circulation={rule: Circulation(date(2025, 1, 2))
+                                  for rule in ("national-panel", "ofsted", "dfe")})
+
+
+def ctx(now: datetime | str) -> RuleContext:
+    """A context in which reviews/child-t was circulated in time."""
+    moment = at(now) if isinstance(now, str) else now
+    return RuleContext(now=moment, settings=SETTINGS, register={"reviews/child-t": SENT})
+
+
 def state(it: Item, now: str) -> State:
-    return decide(it, RuleContext(now=at(now), settings=SETTINGS)).state
+    return decide(it, ctx(now)).state
 
 
 @pytest.mark.parametrize("now, expected", [
@@ -60,7 +71,7 @@ def test_a_legal_hold_lifts_the_day_after_its_until_date(now, expected):
 
 def test_every_reason_is_kept():
     it = item(status="draft", legal_hold=LegalHold("inquest"))
-    decision = decide(it, RuleContext(now=at("2026-01-01"), settings=SETTINGS))
+    decision = decide(it, ctx(at("2026-01-01")))
     assert [b.code for b in decision.blocks] == ["draft", "embargoed", "legal-hold"]
     assert "embargoed until Tuesday 8 December 2026, 09:30 GMT" in decision.blocks[1].message
 
@@ -68,10 +79,8 @@ def test_every_reason_is_kept():
 def test_publication_at_0001_on_the_day_the_clocks_go_back():
     # 25 October 2026: 00:01 BST is 23:01 UTC on the 24th.
     it = item(publish_at=at("2026-10-25"))
-    assert decide(it, RuleContext(now=datetime(2026, 10, 24, 23, 0, tzinfo=timezone.utc),
-                                  settings=SETTINGS)).state is State.EMBARGOED
-    assert decide(it, RuleContext(now=datetime(2026, 10, 24, 23, 1, tzinfo=timezone.utc),
-                                  settings=SETTINGS)).is_live
+    assert decide(it, ctx(datetime(2026, 10, 24, 23, 0, tzinfo=timezone.utc))).state is State.EMBARGOED
+    assert decide(it, ctx(datetime(2026, 10, 24, 23, 1, tzinfo=timezone.utc))).is_live
 
 
 def test_the_repeated_hour_is_compared_as_instants():
@@ -79,31 +88,29 @@ def test_the_repeated_hour_is_compared_as_instants():
     # (00:45 UTC) it is not yet live, though its wall-clock time is later.
     it = item(publish_at=at("2026-10-25 01:30"))
     bst_0145 = datetime(2026, 10, 25, 0, 45, tzinfo=timezone.utc)
-    assert decide(it, RuleContext(now=bst_0145, settings=SETTINGS)).state is State.EMBARGOED
+    assert decide(it, ctx(bst_0145)).state is State.EMBARGOED
 
 
 def test_publication_at_0001_on_the_day_the_clocks_go_forward():
     it = item(publish_at=at("2027-03-28"))
-    assert decide(it, RuleContext(now=datetime(2027, 3, 28, 0, 1, tzinfo=timezone.utc),
-                                  settings=SETTINGS)).is_live
-    assert not decide(it, RuleContext(now=datetime(2027, 3, 28, 0, 0, tzinfo=timezone.utc),
-                                      settings=SETTINGS)).is_live
+    assert decide(it, ctx(datetime(2027, 3, 28, 0, 1, tzinfo=timezone.utc))).is_live
+    assert not decide(it, ctx(datetime(2027, 3, 28, 0, 0, tzinfo=timezone.utc))).is_live
 
 
 def test_progress_of_a_review_that_is_not_live_is_not_live():
     review = item()
     progress = item("progress/child-t", Kind.PROGRESS, publish_at=at("2026-01-01"),
                     details={"review": "reviews/child-t"})
-    ctx = RuleContext(now=at("2026-12-01"), settings=SETTINGS)
-    decisions = decide_all([review, progress], ctx)
+    context = ctx(at("2026-12-01"))
+    decisions = decide_all([review, progress], context)
     assert decisions["progress/child-t"].state is State.DEPENDENT
-    ctx = RuleContext(now=at("2026-12-09"), settings=SETTINGS)
-    assert decide_all([review, progress], ctx)["progress/child-t"].is_live
+    context = ctx(at("2026-12-09"))
+    assert decide_all([review, progress], context)["progress/child-t"].is_live
 
 
 def test_a_case_study_of_an_embargoed_review_may_be_live_on_its_own():
     review = item()
     study = item("case-studies/x", Kind.CASE_STUDY, publish_at=at("2026-01-01"),
                  details={"review": "reviews/child-t"})
-    ctx = RuleContext(now=at("2026-12-01"), settings=SETTINGS)
-    assert decide_all([review, study], ctx)["case-studies/x"].is_live
+    context = ctx(at("2026-12-01"))
+    assert decide_all([review, study], context)["case-studies/x"].is_live

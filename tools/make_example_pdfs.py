@@ -10,93 +10,38 @@ after changing a review's text. Output is deterministic (fixed creation date).
 
 from __future__ import annotations
 
-import re
 import sys
-from datetime import datetime, timezone
 from pathlib import Path
-
-from fpdf import FPDF
-from fpdf.enums import XPos, YPos
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "plugins"))
 
 from portal import frontmatter  # noqa: E402
+from portal.printable import Document  # noqa: E402
 
 PARTNERSHIP = "Northmere Safeguarding Children Partnership"
-_REPLACEMENTS = {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-",
-                 "\u2014": "-", "\u2026": "...", "\u00a0": " ", "\u2022": "-"}
 
 
-def latin1(text: str) -> str:
-    for old, new in _REPLACEMENTS.items():
-        text = text.replace(old, new)
-    return text.encode("latin-1", "replace").decode("latin-1")
-
-
-def plain(markdown: str) -> str:
-    text = re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", markdown)
-    return re.sub(r"[*_`]", "", text)
-
-
-class Report(FPDF):
-    def __init__(self, title: str):
-        super().__init__(format="A4")
-        self.report_title = title
-        self.set_margins(22, 20, 22)
-        self.set_auto_page_break(True, margin=20)
-
-    def footer(self) -> None:
-        self.set_y(-14)
-        self.set_font("Helvetica", size=8)
-        self.cell(0, 8, latin1(f"{self.report_title} - page {self.page_no()}"), align="C")
-
-
-def render(meta: dict, body: str, appendix: str) -> FPDF:
-    pdf = Report(meta["title"])
-    pdf.set_title(latin1(meta["title"]))
+def render(meta: dict, body: str, appendix: str) -> Document:
+    pdf = Document(meta["title"])
     pdf.set_author(PARTNERSHIP)
     pdf.set_subject("Safeguarding practice review report")
-    pdf.set_creation_date(datetime(2026, 1, 1, tzinfo=timezone.utc))
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 11)
-    pdf.multi_cell(0, 6, latin1(PARTNERSHIP), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.para(PARTNERSHIP, style="B")
     pdf.ln(30)
-    pdf.set_font("Helvetica", "B", 22)
-    pdf.multi_cell(0, 10, latin1(meta["title"]), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.ln(6)
-    pdf.set_font("Helvetica", size=12)
+    pdf.heading(meta["title"], 1)
     reviewers = meta.get("reviewer") or "Published anonymously"
     if isinstance(reviewers, list):
         reviewers = ", ".join(reviewers)
-    pdf.multi_cell(0, 7, latin1(f"Independent reviewer: {reviewers}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.multi_cell(0, 7, latin1(f"Publication date: {str(meta['publish_at'])[:10]}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.para(f"Independent reviewer: {reviewers}", size=12, height=7)
+    pdf.para(f"Publication date: {str(meta['publish_at'])[:10]}", size=12, height=7)
     pdf.ln(8)
-    pdf.set_font("Helvetica", "I", 11)
-    pdf.multi_cell(0, 6, latin1(meta["summary"]), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.para(meta["summary"], style="I")
     pdf.add_page()
-    for block in re.split(r"\n\s*\n", plain(body).strip()):
-        block = block.strip()
-        if block.startswith("#"):
-            pdf.ln(2)
-            pdf.set_font("Helvetica", "B", 14 if block.startswith("## ") else 12)
-            pdf.multi_cell(0, 7, latin1(block.lstrip("#").strip()), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-            pdf.ln(1)
-            continue
-        pdf.set_font("Helvetica", size=11)
-        for line in block.splitlines():
-            line = line.strip()
-            bullet = re.match(r"^([-*]|\d+\.)\s+", line)
-            if bullet:
-                pdf.multi_cell(0, 6, latin1("  - " + line[bullet.end():]), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-            else:
-                pdf.multi_cell(0, 6, latin1(line), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.ln(3)
+    pdf.markdown(body)
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 14)
-    pdf.multi_cell(0, 7, "Appendix: terms of reference", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font("Helvetica", size=11)
-    pdf.multi_cell(0, 6, latin1(appendix), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.heading("Appendix: terms of reference")
+    pdf.para(appendix)
     return pdf
 
 

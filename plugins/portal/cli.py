@@ -251,5 +251,223 @@ def _print_states(states: list[dict], now: datetime, tz) -> None:
     console.print(table)
 
 
+def _open_project(config_file: str, now_text: str | None = None):
+    """Load mkdocs.yml, the project and its publication decision at ``now``."""
+    from mkdocs.exceptions import PluginError
+
+    config, plugin = _load(config_file)
+    tz = _settings_tz(plugin)
+    now = _parse_now(now_text, tz, allow_future=True) or datetime.now(UTC)
+    try:
+        project = plugin.load_project(config)
+    except (PluginError, SettingsError) as exc:
+        raise ContentErrors(str(exc)) from exc
+    return config, plugin, project, project.decide(now), tz
+
+
+def _require_valid(project) -> None:
+    if project.errors:
+        raise ContentErrors("\n".join(str(f) for f in project.errors)
+                            + "\nFix these first ('portal check' lists them).")
+
+
+@main.command()
+@click.argument("publication_date", metavar="DATE")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.option("-f", "--config-file", default=CONFIG_FILE, show_default=True)
+def deadline(publication_date: str, as_json: bool, config_file: str) -> None:
+    """For a publication DATE (YYYY-MM-DD), each circulation rule's latest send date."""
+    from .core.dates import format_date, parse_date
+    from .schedule import deadline_dates
+
+    _, _, project, _, _ = _open_project(config_file)
+    try:
+        day = parse_date(publication_date)
+    except DateError as exc:
+        raise click.BadParameter(str(exc), param_hint="DATE") from exc
+    rows = deadline_dates(day, project)
+    why = project.settings.calendar.why_not_working(day)
+    if as_json:
+        click.echo(json.dumps({"publication_date": day.isoformat(), "not_a_working_day": why,
+                               "deadlines": [{"rule": r, "recipient": who, "working_days": n,
+                                              "latest_send_date": d.isoformat()}
+                                             for r, who, n, d in rows]}, indent=2))
+        return
+    if why:
+        err_console.print(f"[yellow]warning[/]: {format_date(day)} is {why}: publication is "
+                          "allowed, but nobody may be at work to handle it")
+    table = Table(title=f"Circulation deadlines for publication on {day:%A} {format_date(day)}",
+                  title_justify="left")
+    for column in ("Rule", "Recipient", "Working days", "Send by"):
+        table.add_column(column, no_wrap=column in ("Rule", "Send by"))
+    for rule_id, recipient, days, latest in rows:
+        table.add_row(rule_id, recipient, str(days), f"{latest:%A} {format_date(latest)}")
+    console.print(table)
+
+
+@main.command()
+@click.option("--days", default=90, show_default=True, type=click.IntRange(min=0),
+              help="How far ahead to look, in days.")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.option("--ics", "ics_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write a calendar (.ics) with each publication and deadline.")
+@click.option("--now", "now_text", metavar="T", help="Plan as at this time (default: now).")
+@click.option("-f", "--config-file", default=CONFIG_FILE, show_default=True)
+def schedule(days: int, as_json: bool, ics_file: Path | None, now_text: str | None, config_file: str) -> None:
+    """Upcoming publications: publication times, circulation deadlines and their state,
+    legal holds and drafts, and what becomes live when."""
+    from .calendar_file import write_ics
+    from .schedule import build_schedule
+
+    config, _, project, publication, tz = _open_project(config_file, now_text)
+    _require_valid(project)
+    rows = build_schedule(publication, days)
+    if ics_file:
+        write_ics(rows, ics_file, tz, config.site_name)
+    if as_json:
+        click.echo(json.dumps({"now": publication.now.astimezone(tz).isoformat(),
+                               "items": [row.as_dict(tz) for row in rows]}, indent=2))
+        return
+    console.print(f"[bold]Schedule at {format_instant(publication.now, tz)}[/] (next {days} days)\n")
+    for row in rows:
+        console.print(f"[bold]{row.item.id}[/]  ", end="")
+        console.print(row.item.title, markup=False)
+        when = format_instant(row.item.publish_at, tz)
+        if row.goes_live and row.goes_live != row.item.publish_at:
+            when += f" (live from {format_instant(row.goes_live, tz)})"
+        console.print(f"  Publication: {when}")
+        console.print(f"  Status: {row.status}", markup=False)
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(no_wrap=True)
+        grid.add_column()
+        for d in row.deadlines:
+            grid.add_row(f"  {d.rule.id}", _coloured(d))
+        for note in row.notes:
+            grid.add_row("  note", note)
+        console.print(grid)
+        console.print()
+    if not rows:
+        console.print("Nothing is scheduled in that period.")
+    if ics_file:
+        console.print(f"Wrote {ics_file}")
+
+
+def _coloured(deadline) -> str:
+    colour = {"done": "green", "overdue": "bold red", "due today": "bold yellow",
+              "sent late": "red"}.get(deadline.state.value, "")
+    return f"[{colour}]{deadline.description}[/]" if colour else deadline.description
+
+
+def _smtp(plugin):
+    from .mail import SmtpSettings
+
+    smtp = plugin.config.smtp
+    sender = smtp.sender or plugin.config.archive_contact
+    if not sender:
+        raise click.UsageError(f"{CONFIG_FILE}: plugins.portal.smtp.sender: set the From address")
+    return SmtpSettings(smtp.host, smtp.port, smtp.starttls, smtp.username, smtp.password_env, sender)
+
+
+@main.command()
+@click.argument("item_id", metavar="ID")
+@click.option("--outbox", type=click.Path(file_okay=False, path_type=Path),
+              help="Where to write the .eml files (default: outbox/ from mkdocs.yml).")
+@click.option("--send", is_flag=True, help="Send through the SMTP server and record sent_on in the register.")
+@click.option("--rule", "only_rules", multiple=True, metavar="RULE", help="Only this circulation rule (repeatable).")
+@click.option("--resend", is_flag=True, help="Send again where a send is already recorded (the earlier record is kept).")
+@click.option("-f", "--config-file", default=CONFIG_FILE, show_default=True)
+def circulate(item_id: str, outbox: Path | None, send: bool, only_rules: tuple[str, ...],
+              resend: bool, config_file: str) -> None:
+    """The pre-publication pack for item ID: one email per recipient, EMBARGOED UNTIL in
+    the subject, the report attached. Without --send nothing is recorded."""
+    from . import mail, register_io
+    from .core.dates import local_date
+
+    config, plugin, project, publication, tz = _open_project(config_file)
+    _require_valid(project)
+    item = _item(project, item_id)
+    if item.status != "approved":
+        raise ContentErrors(f"content/{item.src_uri}: status: the item is {item.status}, not approved: "
+                            "only approved material is circulated")
+    rules = [r for r in project.settings.circulation_rules if r.applies(item)
+             and (not only_rules or r.id in only_rules)]
+    unknown = set(only_rules) - {r.id for r in project.settings.circulation_rules}
+    if unknown:
+        raise click.BadParameter(f"no circulation rule {sorted(unknown)[0]!r}", param_hint="--rule")
+    if not rules:
+        raise ContentErrors(f"content/{item.src_uri}: no circulation rule applies to this item")
+    smtp = _smtp(plugin)
+    target = outbox or Path(plugin.config.outbox)
+    entry = project.register.get(item.id)
+    packs = []
+    for rule in rules:
+        recorded = entry.circulation.get(rule.id) if entry else None
+        if send and recorded and not resend:
+            err_console.print(f"skipped {rule.id}: already recorded as sent on {recorded.sent_on} "
+                              "(--resend to send again)", markup=False)
+            continue
+        pack = mail.circulation_pack(item, rule, project, smtp, config.site_url or "",
+                                     plugin.config.partnership or config.site_name,
+                                     publication.now, target)
+        console.print(f"wrote {mail.write_eml(pack)}", markup=False)
+        packs.append(pack)
+    if not send:
+        console.print("Not sent and nothing recorded. To record a send made by hand, add "
+                      f"sent_on under circulation in embargo/{item.id}.yaml.")
+        return
+    if not packs:
+        return
+    try:
+        mail.send([p.message for p in packs], smtp)
+    except mail.MailError as exc:
+        raise ContentErrors(str(exc)) from exc
+    register_file = project.root / plugin.config.register_dir / f"{item.id}.yaml"
+    today = local_date(publication.now, tz)
+    for pack in packs:
+        register_io.record(register_file, "circulation", pack.rule_id,
+                           {"sent_on": today.isoformat(), "reference": str(pack.message["Message-ID"])},
+                           replace=resend)
+        console.print(f"sent {pack.rule_id} to {pack.message['To']}; recorded in {register_file}",
+                      markup=False)
+
+
+def _item(project, item_id: str):
+    item_id = item_id.strip("/").removesuffix(".md").removeprefix("content/")
+    if item_id not in project.items:
+        raise click.BadParameter(f"no item {item_id!r} (ids look like reviews/child-t)", param_hint="ID")
+    return project.items[item_id]
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.option("--seconds", is_flag=True, help="Print only the seconds until then (for scripts).")
+@click.option("--now", "now_text", metavar="T", help="As at this time (default: now).")
+@click.option("-f", "--config-file", default=CONFIG_FILE, show_default=True)
+def due(as_json: bool, seconds: bool, now_text: str | None, config_file: str) -> None:
+    """The next time at which a rebuild changes the public site (for a scheduler).
+
+    Prints nothing (and exits 0) when nothing is scheduled.
+    """
+    from .schedule import next_change
+
+    _, _, project, publication, tz = _open_project(config_file, now_text)
+    _require_valid(project)
+    found = next_change(publication)
+    if found is None:
+        if as_json:
+            click.echo(json.dumps({"next": None}))
+        return
+    moment, item = found
+    wait = max(0, int((moment - publication.now).total_seconds()))
+    if as_json:
+        click.echo(json.dumps({"next": moment.astimezone(tz).isoformat(), "item": item.id,
+                               "seconds": wait}))
+    elif seconds:
+        click.echo(str(wait))
+    else:
+        click.echo(moment.astimezone(tz).isoformat())
+        err_console.print(f"{item.id} goes live at {format_instant(moment, tz)}", markup=False)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

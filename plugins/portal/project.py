@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from . import frontmatter
+from .core.circulation import DEFAULT_RULES, CirculationRule
 from .core.dates import DateError, load_timezone, parse_date, parse_time_of_day
 from .core.findings import Finding, error, errors_in
 from .core.items import Item, Kind
@@ -52,6 +53,7 @@ def load_settings(options: dict[str, Any], project_dir: Path, config_file: str =
             closure_days.add(parse_date(value))
         except DateError as exc:
             raise SettingsError(f"{where}.closure_days: {exc}") from exc
+    rules = _circulation_rules(options.get("circulation"), where)
     themes_path = project_dir / options.get("themes_file", "themes.yml")
     return Settings(
         timezone=tz,
@@ -59,7 +61,41 @@ def load_settings(options: dict[str, Any], project_dir: Path, config_file: str =
         themes=load_themes(themes_path, project_dir),
         closure_days=frozenset(closure_days),
         area=str(options.get("area") or ""),
+        circulation_rules=rules,
     )
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _circulation_rules(raw, where: str) -> tuple[CirculationRule, ...]:
+    if raw is None:
+        return DEFAULT_RULES
+    rules = []
+    seen = set()
+    for position, entry in enumerate(raw, start=1):
+        entry = dict(entry)
+        field_name = f"{where}.circulation[{position}]"
+        rule_id = str(entry.get("id") or "")
+        if not re.match(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", rule_id):
+            raise SettingsError(f"{field_name}.id: expected lower-case words joined by hyphens, got {rule_id!r}")
+        if rule_id in seen:
+            raise SettingsError(f"{field_name}.id: the rule id {rule_id!r} is used twice")
+        seen.add(rule_id)
+        days = entry.get("working_days")
+        if not isinstance(days, int) or days < 0:
+            raise SettingsError(f"{field_name}.working_days: expected a whole number of working days, got {days!r}")
+        addresses = tuple(entry.get("addresses") or ())
+        for address in addresses:
+            if not _EMAIL.match(address):
+                raise SettingsError(f"{field_name}.addresses: {address!r} is not an email address")
+        if not addresses:
+            raise SettingsError(f"{field_name}.addresses: give at least one email address")
+        rules.append(CirculationRule(
+            id=rule_id, recipient=str(entry.get("recipient") or rule_id), addresses=addresses,
+            working_days=days, sends=tuple(entry.get("sends") or ("full-report",)),
+            applies_to=tuple(entry.get("applies_to") or ("reviews",))))
+    return tuple(rules)
 
 
 def load_themes(path: Path, project_dir: Path) -> ThemeVocabulary:

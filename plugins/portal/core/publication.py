@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import Enum
 
-from .dates import format_instant, start_of_day
+from .circulation import DeadlineState, deadlines, noncompliance_message
+from .dates import format_instant, local_date, start_of_day
 from .items import Item, Kind
 from .register import RegisterEntry
 from .settings import Settings
@@ -80,7 +81,7 @@ class RuleContext:
         return self.register.get(item_id) or RegisterEntry()
 
 
-Rule = Callable[[Item, RuleContext], "Block | None"]
+Rule = Callable[[Item, RuleContext], "Block | list[Block] | None"]
 
 
 def rule_approved(item: Item, ctx: RuleContext) -> Block | None:
@@ -126,19 +127,57 @@ def rule_legal_hold(item: Item, ctx: RuleContext) -> Block | None:
     return None
 
 
+def goes_live_at(item: Item, settings: Settings) -> datetime | None:
+    """When an approved item goes live by its date and legal hold alone: its publication
+    instant, or the end of its hold if later. None for a draft or a hold with no end."""
+    if item.status != "approved" or item.publish_at is None:
+        return None
+    if item.legal_hold is None:
+        return item.publish_at
+    lifts = hold_lifts_at(item, settings)
+    return None if lifts is None else max(item.publish_at, lifts)
+
+
 def hold_lifts_at(item: Item, settings: Settings) -> datetime | None:
     if item.legal_hold is None or item.legal_hold.until is None:
         return None
     return start_of_day(item.legal_hold.until + timedelta(days=1), settings.timezone)
 
 
-RULES: list[Rule] = [rule_approved, rule_publication_time, rule_legal_hold]
+def rule_circulation(item: Item, ctx: RuleContext) -> list[Block]:
+    """SPEC §4 rule 4: every circulation rule that applies is met once publication is due.
+
+    Before the publication time the embargo already keeps the item back, and a missing
+    circulation is a deadline (``portal schedule``), not yet a failure; likewise while a
+    legal hold is in force.
+    """
+    if item.publish_at is None or ctx.now < item.publish_at or item.status != "approved":
+        return []
+    if rule_legal_hold(item, ctx) is not None:
+        return []  # publication waits for the hold; circulation is due before it lifts
+    today = local_date(ctx.now, ctx.settings.timezone)
+    publication_date = local_date(goes_live_at(item, ctx.settings), ctx.settings.timezone)
+    return [
+        Block(State.NONCOMPLIANT, "circulation",
+              noncompliance_message(item, deadline, ctx.now, ctx.settings), is_error=True)
+        for deadline in deadlines(item, ctx.settings.circulation_rules, ctx.entry(item.id),
+                                  today, ctx.settings, publication_date)
+        if deadline.state is not DeadlineState.DONE
+    ]
+
+
+RULES: list[Rule] = [rule_approved, rule_publication_time, rule_legal_hold, rule_circulation]
 
 
 def decide(item: Item, ctx: RuleContext, rules: Iterable[Rule] | None = None) -> Decision:
     """Decide one item on its own merits (dependencies are ``decide_all``'s business)."""
-    blocks = [block for rule in (RULES if rules is None else rules)
-              if (block := rule(item, ctx)) is not None]
+    blocks: list[Block] = []
+    for rule in RULES if rules is None else rules:
+        found = rule(item, ctx)
+        if isinstance(found, Block):
+            blocks.append(found)
+        elif found:
+            blocks.extend(found)
     return Decision(item.id, tuple(blocks))
 
 

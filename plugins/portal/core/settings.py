@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, time
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
+from .calendar import WorkingDays
+from .circulation import DEFAULT_RULES, CirculationRule
 from .themes import ThemeVocabulary
 
 
@@ -19,6 +22,7 @@ class Settings:
         themes: the theme vocabulary.
         closure_days: extra non-working days (office closures) for the working-day calendar.
         area: the partnership's area, the default for a review's ``area``.
+        circulation_rules: who must receive what before publication (SPEC §4 rule 4).
     """
 
     timezone: ZoneInfo
@@ -26,3 +30,8 @@ class Settings:
     themes: ThemeVocabulary
     closure_days: frozenset[date] = field(default_factory=frozenset)
     area: str = ""
+    circulation_rules: tuple[CirculationRule, ...] = DEFAULT_RULES
+
+    @cached_property
+    def calendar(self) -> WorkingDays:
+        return WorkingDays(self.closure_days)

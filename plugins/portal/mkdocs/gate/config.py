@@ -3,11 +3,46 @@
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 
+from ...core.circulation import DEFAULT_RULES
+
 DEFAULT_SUPPORT_NOTICE = (
     "This page describes the abuse or neglect of a child, which some readers may find "
     "distressing. If it affects you, the NSPCC helpline is free and confidential: call "
     "0808 800 5000. Children and young people can call Childline on 0800 1111."
 )
+
+
+class CirculationRuleConfig(Config):
+    """One circulation rule (SPEC §4 rule 4)."""
+
+    id = c.Type(str)
+    recipient = c.Type(str)
+    addresses = c.ListOfItems(c.Type(str))
+    working_days = c.Type(int)
+    sends = c.ListOfItems(c.Choice(("full-report", "executive-summary", "briefing")),
+                          default=["full-report"])
+    applies_to = c.ListOfItems(c.Choice(("reviews", "case-studies", "briefings", "progress")),
+                               default=["reviews"])
+
+
+class SmtpConfig(Config):
+    """The mail server ``portal circulate --send`` and ``portal nspcc --send`` use."""
+
+    host = c.Type(str, default="localhost")
+    port = c.Type(int, default=587)
+    starttls = c.Type(bool, default=True)
+    username = c.Type(str, default="")
+    password_env = c.Type(str, default="PORTAL_SMTP_PASSWORD")
+    """The environment variable holding the password: never the password itself."""
+    sender = c.Type(str, default="")
+    """The From address (default: the archive contact)."""
+
+
+DEFAULT_CIRCULATION = [
+    {"id": rule.id, "recipient": rule.recipient, "addresses": list(rule.addresses),
+     "working_days": rule.working_days}
+    for rule in DEFAULT_RULES
+]
 
 
 class PortalConfig(Config):
@@ -33,3 +68,10 @@ class PortalConfig(Config):
     """Who to ask for an archived report or an accessible format (an email address)."""
     latest_count = c.Type(int, default=6)
     """How many publications the home page lists."""
+    circulation = c.ListOfItems(c.SubConfig(CirculationRuleConfig), default=DEFAULT_CIRCULATION)
+    """Who must receive what before publication. The default is the statutory three:
+    the National Panel, Ofsted and DfE, seven working days ahead, for reviews."""
+    smtp = c.SubConfig(SmtpConfig)
+    """The mail server for sending packs."""
+    outbox = c.Type(str, default="outbox")
+    """Where .eml files are written, relative to mkdocs.yml."""

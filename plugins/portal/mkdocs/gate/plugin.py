@@ -82,6 +82,11 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         custom = 1 if config.theme.custom_dir else 0
         if str(TEMPLATES_DIR) not in config.theme.dirs:
             config.theme.dirs.insert(custom, str(TEMPLATES_DIR))
+        for item_id, decision in sorted(self.publication.decisions.items()):
+            for block in decision.blocks:
+                if block.is_error:
+                    src = self.project.items[item_id].src_uri
+                    log.warning(f"content/{src}: {block.message}")
         live = len(self.publication.live_items)
         log.info(f"{live} of {len(self.project.items)} items are live at "
                  f"{format_instant(now, self.project.settings.timezone)}")

@@ -1,0 +1,94 @@
+"""Printable PDF renderings made with fpdf2: a report that has no PDF of its own, an
+executive summary, a briefing. Used for circulation packs (and trainer packs)."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+
+_REPLACEMENTS = {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-",
+                 "\u2014": "-", "\u2026": "...", "\u00a0": " ", "\u2022": "-"}
+
+
+def latin1(text: str) -> str:
+    """The PDF core fonts are Latin-1: map typographic punctuation, replace the rest."""
+    for old, new in _REPLACEMENTS.items():
+        text = text.replace(old, new)
+    return text.encode("latin-1", "replace").decode("latin-1")
+
+
+def plain(markdown: str) -> str:
+    text = re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", markdown)
+    text = re.sub(r"\{[:.#][^}]*\}", "", text)
+    return re.sub(r"[*_`]", "", text)
+
+
+class Document(FPDF):
+    """An A4 document with a running footer."""
+
+    def __init__(self, title: str, footer_note: str = ""):
+        super().__init__(format="A4")
+        self.document_title = title
+        self.footer_note = footer_note
+        self.set_margins(22, 20, 22)
+        self.set_auto_page_break(True, margin=20)
+        self.set_title(latin1(title))
+        self.set_creation_date(datetime(2026, 1, 1, tzinfo=timezone.utc))
+
+    def footer(self) -> None:
+        self.set_y(-14)
+        self.set_font("Helvetica", size=8)
+        note = f"{self.footer_note} - " if self.footer_note else ""
+        self.cell(0, 8, latin1(f"{note}{self.document_title} - page {self.page_no()}"), align="C")
+
+    def para(self, text: str, size: int = 11, style: str = "", height: int = 6) -> None:
+        self.set_font("Helvetica", style, size)
+        self.multi_cell(0, height, latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    def heading(self, text: str, level: int = 2) -> None:
+        self.ln(2)
+        self.para(text, size={1: 20, 2: 14, 3: 12}.get(level, 12), style="B", height=8 if level == 1 else 7)
+        self.ln(1)
+
+    def markdown(self, body: str) -> None:
+        """Headings, paragraphs and lists of a Markdown body, as plain print."""
+        for block in re.split(r"\n\s*\n", plain(body).strip()):
+            block = block.strip()
+            heading = re.match(r"^(#{1,6})\s+(.*)", block)
+            if heading and "\n" not in block:
+                self.heading(heading.group(2), min(len(heading.group(1)), 3))
+                continue
+            for line in block.splitlines():
+                line = line.strip().lstrip(">").strip()
+                bullet = re.match(r"^([-*+]|\d+\.)\s+", line)
+                self.para(("  - " + line[bullet.end():]) if bullet else line)
+            self.ln(3)
+
+    def bullets(self, title: str, entries) -> None:
+        if entries:
+            self.heading(title, 2)
+            for entry in entries:
+                self.para(f"  - {entry}")
+            self.ln(2)
+
+
+def render_document(title: str, header: str, lines: list[str], body: str = "",
+                    sections: tuple[tuple[str, tuple[str, ...]], ...] = (),
+                    footer_note: str = "") -> bytes:
+    """A printable document: a header line, a title, facts, a body, then listed sections."""
+    pdf = Document(title, footer_note)
+    pdf.add_page()
+    pdf.para(header, size=10, style="B")
+    pdf.ln(6)
+    pdf.heading(title, 1)
+    for line in lines:
+        pdf.para(line)
+    pdf.ln(4)
+    if body:
+        pdf.markdown(body)
+    for section_title, entries in sections:
+        pdf.bullets(section_title, entries)
+    return bytes(pdf.output())

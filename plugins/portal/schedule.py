@@ -1,0 +1,111 @@
+"""What communications staff plan from: upcoming publications, their deadlines, and the
+next instant at which the public site changes. Built from a ``Project`` at ``now``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from .core.circulation import Deadline, deadlines
+from .core.dates import local_date
+from .core.items import Item
+from .core.publication import State, goes_live_at
+from .core.register import RegisterEntry
+from .project import Project, Publication
+
+
+@dataclass
+class ScheduleRow:
+    """One item on the schedule."""
+
+    item: Item
+    state: State
+    status: str
+    goes_live: datetime | None
+    deadlines: list[Deadline] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self, tz) -> dict:
+        return {
+            "item": self.item.id,
+            "title": self.item.title,
+            "type": self.item.kind.value,
+            "state": self.state.value,
+            "status": self.status,
+            "publish_at": self.item.publish_at.astimezone(tz).isoformat() if self.item.publish_at else None,
+            "goes_live": self.goes_live.astimezone(tz).isoformat() if self.goes_live else None,
+            "deadlines": [
+                {"rule": d.rule.id, "recipient": d.rule.recipient, "addresses": list(d.rule.addresses),
+                 "latest_send_date": d.latest_send_date.isoformat(), "state": d.state.value,
+                 "sent_on": d.sent_on.isoformat() if d.sent_on else None,
+                 "working_days_left": d.working_days_left, "description": d.description}
+                for d in self.deadlines
+            ],
+            "notes": self.notes,
+        }
+
+
+def build_schedule(publication: Publication, days: int) -> list[ScheduleRow]:
+    """Items not yet live whose publication falls before ``now + days``, or is overdue,
+    soonest first, with every deadline's state on today's date."""
+    project = publication.project
+    settings = project.settings
+    now = publication.now
+    today = local_date(now, settings.timezone)
+    horizon = now + timedelta(days=days)
+    rows = []
+    for item in project.items.values():
+        decision = publication.decisions[item.id]
+        if decision.is_live or item.publish_at is None or item.status == "withdrawn":
+            continue
+        if item.publish_at > horizon and decision.state is not State.HELD:
+            continue
+        goes_live = goes_live_at(item, settings)
+        state = State.HELD if any(b.state is State.HELD for b in decision.blocks) else decision.state
+        status = {
+            State.DRAFT: "draft: not approved, will not be published until it is",
+            State.EMBARGOED: "approved, under embargo",
+            State.HELD: f"legal hold: {item.legal_hold.reason}" if item.legal_hold else "legal hold",
+            State.NONCOMPLIANT: "due but not published: circulation missing or late",
+            State.DEPENDENT: "waits for its review",
+        }.get(state, state.value)
+        row = ScheduleRow(item, state, status, goes_live)
+        held_indefinitely = state is State.HELD and goes_live is None
+        if held_indefinitely:
+            row.notes.append("held with no end date: circulation falls due before the hold is lifted")
+        else:
+            publication_date = local_date(goes_live or item.publish_at, settings.timezone)
+            row.deadlines = deadlines(item, settings.circulation_rules,
+                                      project.register.get(item.id) or RegisterEntry(), today,
+                                      settings, publication_date)
+        if item.legal_hold and item.legal_hold.until:
+            row.notes.append(f"hold in force until {item.legal_hold.until:%d %B %Y} inclusive")
+        weekday = settings.calendar.why_not_working(local_date(item.publish_at, settings.timezone))
+        if weekday:
+            row.notes.append(f"publication falls on {weekday}")
+        rows.append(row)
+    far = datetime.max.replace(tzinfo=now.tzinfo)
+    return sorted(rows, key=lambda r: (r.goes_live or r.item.publish_at or far, r.item.id))
+
+
+def next_change(publication: Publication) -> tuple[datetime, Item] | None:
+    """The next instant after ``now`` at which a rebuild would change the public site:
+    the earliest future publication or hold end of an approved item that is not live."""
+    candidates = []
+    for item in publication.project.items.values():
+        if publication.is_live(item.id):
+            continue
+        moment = goes_live_at(item, publication.project.settings)
+        if moment is not None and moment > publication.now:
+            candidates.append((moment, item.id, item))
+    if not candidates:
+        return None
+    moment, _, item = min(candidates)
+    return moment, item
+
+
+def deadline_dates(publication_date: date, project: Project) -> list[tuple[str, str, int, date]]:
+    """For ``portal deadline``: each rule's latest send date for a publication date."""
+    calendar = project.settings.calendar
+    return [(rule.id, rule.recipient, rule.working_days, calendar.before(publication_date, rule.working_days))
+            for rule in project.settings.circulation_rules]
