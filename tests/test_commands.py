@@ -244,3 +244,13 @@ def test_a_refused_login_records_nothing(planned, smtp_server, tmp_path, monkeyp
     assert "nothing was recorded in the register" in result.stderr
     register = yaml.safe_load((planned.root / "embargo" / "reviews" / "child-s.yaml").read_text())
     assert set(register["circulation"]) == {"national-panel"}
+
+
+def test_check_warns_about_a_weekend_publication_and_missed_deadlines(planned):
+    planned.review("child-x", title="Child X", publish_at="2026-12-26", circulated=False)
+    result = planned.check("--json", now=FIXED)
+    assert result.exit_code == 0, result.output
+    found = {(f["item"], f["code"]): f["message"] for f in json.loads(result.stdout)["findings"]}
+    assert found[("reviews/child-x", "non-working-day")].startswith(
+        "publication on Saturday 26 December 2026 falls on Saturday")
+    assert "was due by 20 November 2026 and is not recorded" in found[("reviews/child-o", "circulation-overdue")]

@@ -210,6 +210,10 @@ def check(now_text: str | None, as_json: bool, config_file: str) -> None:
         raise ContentErrors(str(exc)) from exc
     publication = project.decide(now)
     findings = list(project.findings)
+    if not project.errors:
+        from .schedule import planning_warnings
+
+        findings.extend(planning_warnings(publication))
     states = []
     for item_id, decision in sorted(publication.decisions.items()):
         item = project.items[item_id]

@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from .core.circulation import Deadline, deadlines
-from .core.dates import local_date
+from .core.circulation import Deadline, DeadlineState, deadlines
+from .core.findings import Finding, warning
+from .core.dates import format_date, local_date
 from .core.items import Item
 from .core.publication import State, goes_live_at
 from .core.register import RegisterEntry
@@ -86,6 +87,32 @@ def build_schedule(publication: Publication, days: int) -> list[ScheduleRow]:
         rows.append(row)
     far = datetime.max.replace(tzinfo=now.tzinfo)
     return sorted(rows, key=lambda r: (r.goes_live or r.item.publish_at or far, r.item.id))
+
+
+def planning_warnings(publication: Publication) -> list[Finding]:
+    """Warnings for items not yet published: a publication day that is not a working day,
+    and circulation deadlines already missed."""
+    settings = publication.project.settings
+    findings = []
+    for row in build_schedule(publication, days=366):
+        item = row.item
+        if item.status != "approved":
+            continue
+        path = f"content/{item.src_uri}"
+        day = local_date(item.publish_at, settings.timezone)
+        why = settings.calendar.why_not_working(day)
+        if why and item.publish_at > publication.now:
+            findings.append(warning(path, "publish_at", "non-working-day",
+                                    f"publication on {day:%A} {format_date(day)} falls on {why}: "
+                                    "allowed, but check someone is at work to handle it", item.id))
+        for deadline in row.deadlines:
+            if deadline.state is DeadlineState.OVERDUE and item.publish_at > publication.now:
+                findings.append(warning(
+                    path, "", "circulation-overdue",
+                    f"circulation to {deadline.rule.recipient} (rule '{deadline.rule.id}') was due "
+                    f"by {format_date(deadline.latest_send_date)} and is not recorded: the item will "
+                    f"not go live on {format_date(day)} unless it was sent in time", item.id))
+    return findings
 
 
 def next_change(publication: Publication) -> tuple[datetime, Item] | None:
