@@ -7,8 +7,8 @@ import pytest
 
 from conftest import REPO, Site, find_in_site
 
-LIVE_REVIEWS = ["baby-r", "child-f", "child-k", "child-l", "child-m", "child-p", "child-t",
-                "sibling-group-b", "young-person-j"]
+LIVE_REVIEWS = ["baby-r", "child-l", "child-m", "child-p", "child-t", "sibling-group-b",
+                "young-person-j"]
 HIDDEN_REVIEWS = {"child-s": "embargoed", "child-w": "embargoed", "child-e": "embargoed",
                   "child-d": "draft", "child-h": "legal-hold"}
 
@@ -46,8 +46,24 @@ def test_the_example_has_enough_content_in_every_state(example):
 def test_live_reviews_are_published_with_their_pdfs(example):
     for slug in LIVE_REVIEWS:
         assert (example.site / "reviews" / slug / "index.html").is_file(), slug
-    for pdf in ("child-t.pdf", "child-m.pdf", "sibling-group-b.pdf", "child-k.pdf"):
+    for pdf in ("child-t.pdf", "child-m.pdf", "sibling-group-b.pdf"):
         assert (example.site / "reviews" / pdf).is_file(), pdf
+
+
+def test_the_withdrawn_and_archived_reports_show_notices(example):
+    withdrawn = (example.site / "reviews" / "child-f" / "index.html").read_text()
+    assert "This review was withdrawn on 16 November 2026" in withdrawn
+    assert "Removed following a court order" in withdrawn
+    body = (example.root / "content" / "reviews" / "child-f.md").read_text().split("\n---\n", 1)[1]
+    sentence = next(line for line in body.splitlines() if "fracture" in line)[:60]
+    assert find_in_site(example.site, sentence) == []
+    archived = (example.site / "reviews" / "child-k" / "index.html").read_text()
+    assert "This report has been archived." in archived
+    assert "reviews@northmere-scp.example" in archived
+    assert not (example.site / "reviews" / "child-k.pdf").exists()
+    listing = (example.site / "reviews" / "index.html").read_text()
+    assert "Child K" not in listing and "Child F" not in listing
+    assert "Child K: Serious Case Review" in (example.site / "archive" / "index.html").read_text()
 
 
 def test_hidden_reviews_leave_no_trace(example):

@@ -131,15 +131,33 @@ def build(site_dir: Path | None, now_text: str | None, strict: bool, config_file
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
     try:
-        _run_mkdocs(config_file, staging, now, strict)
+        publication = _run_mkdocs(config_file, staging, now, strict)
         _swap_in(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     console.print(f"[green]Built[/] the public site in {target}")
+    _append_to_ledger(publication)
 
 
-def _run_mkdocs(config_file: str, site_dir: Path, now: datetime | None, strict: bool) -> None:
+def _append_to_ledger(publication) -> None:
+    """Record first publications and content changes: append-only, never rewritten."""
+    from .core.ledger import HEADER
+
+    lines = publication.ledger_updates()
+    if not lines:
+        return
+    path = publication.project.ledger_path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as ledger:
+        if ledger.tell() == 0:
+            ledger.write(HEADER)
+        ledger.writelines(lines)
+    console.print(f"Recorded {len(lines)} publication event{'s' if len(lines) != 1 else ''} in "
+                  f"{path.relative_to(publication.project.root)} (commit it)")
+
+
+def _run_mkdocs(config_file: str, site_dir: Path, now: datetime | None, strict: bool):
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.exceptions import Abort, MkDocsException
 
@@ -154,6 +172,7 @@ def _run_mkdocs(config_file: str, site_dir: Path, now: datetime | None, strict: 
     try:
         with console.status("Building the public site…"):
             mkdocs_build(config)
+        return plugin.publication
     except (Abort, MkDocsException) as exc:
         detail = "\n".join(handler.errors) or str(exc)
         raise ContentErrors(f"{detail}\nThe build failed: the previous site is unchanged.") from exc
@@ -213,12 +232,22 @@ def check(now_text: str | None, as_json: bool, config_file: str) -> None:
     if not project.errors:
         from .schedule import planning_warnings
 
+        findings.extend(publication.findings)
         findings.extend(planning_warnings(publication))
+        findings.extend(_ledger_warnings(publication))
     states = []
+    from .core.dates import format_date
+    from .core.protection import archive_eligible_from
+
     for item_id, decision in sorted(publication.decisions.items()):
         item = project.items[item_id]
-        states.append({"item": item_id, "state": decision.state.value,
-                       "reasons": [b.message for b in decision.blocks]})
+        row = {"item": item_id, "state": decision.state.value,
+               "reasons": [b.message for b in decision.blocks]}
+        if decision.is_live:
+            eligible = archive_eligible_from(item, project.ledger, tz)
+            row["archive_from"] = eligible.isoformat()
+            row["reasons"].append(f"may be archived from {format_date(eligible)}")
+        states.append(row)
         for block in decision.blocks:
             if block.is_error:
                 findings.append(error(f"content/{item.src_uri}", "", block.code, block.message, item_id))
@@ -233,6 +262,18 @@ def check(now_text: str | None, as_json: bool, config_file: str) -> None:
         sys.exit(1)
 
 
+def _ledger_warnings(publication) -> list[Finding]:
+    from .core.findings import warning
+
+    behind = publication.ledger_updates()
+    if not behind:
+        return []
+    ids = sorted({line.split("\t")[1] for line in behind})
+    return [warning(str(publication.project.ledger_path.relative_to(publication.project.root)), "",
+                    "ledger-behind", f"{len(behind)} publication event(s) not yet recorded "
+                    f"({', '.join(ids)}): run 'portal build' and commit the ledger")]
+
+
 def _print_findings(findings: list[Finding]) -> None:
     for finding in findings:
         colour = "red" if finding.level is Level.ERROR else "yellow"
@@ -245,14 +286,13 @@ def _print_findings(findings: list[Finding]) -> None:
 
 
 def _print_states(states: list[dict], now: datetime, tz) -> None:
-    table = Table(title=f"Publication state at {format_instant(now, tz)}", title_justify="left")
-    table.add_column("Item", no_wrap=True)
-    table.add_column("State")
-    table.add_column("Why")
+    console.print(f"[bold]Publication state at {format_instant(now, tz)}[/]")
+    width = max((len(row["state"]) for row in states), default=0)
     for row in states:
-        style = "green" if row["state"] == "live" else None
-        table.add_row(row["item"], row["state"], "; ".join(row["reasons"]), style=style)
-    console.print(table)
+        style = "green" if row["state"] == "live" else "yellow"
+        why = "; ".join(row["reasons"])
+        console.print(f"[{style}]{row['state']:<{width}}[/]  {row['item']}", end="")
+        console.print(f" - {why}" if why else "", markup=False)
 
 
 def _open_project(config_file: str, now_text: str | None = None):

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from feedgen.feed import FeedGenerator
 
-from .core.dates import UTC
+from .core.dates import UTC, start_of_day
 
 from .core.items import Item
 from .project import Publication
@@ -32,9 +32,22 @@ def build_feeds(publication: Publication, site_url: str, title: str, description
     feed.link(href=absolute(site_url, ""), rel="alternate")
     feed.language("en-GB")
     items = publication.live_items
-    newest = items[0].publish_at if items else datetime(2000, 1, 1, tzinfo=UTC)
+    withdrawn = _withdrawals(publication)
+    stamps = [item.publish_at for item in items] + [moment for _, moment, _ in withdrawn]
+    newest = max(stamps) if stamps else datetime(2000, 1, 1, tzinfo=UTC)
     feed.lastBuildDate(newest)
     feed.updated(newest)
+    for item, moment, reason in sorted(withdrawn, key=lambda w: w[1]):
+        # An update to the item's own entry (same id), saying it was withdrawn: no content.
+        entry = feed.add_entry()
+        url = absolute(site_url, item.url)
+        entry.id(url)
+        entry.guid(url, permalink=True)
+        entry.title(f"Withdrawn: {item.title}")
+        entry.link(href=url)
+        entry.description(f"This was withdrawn on {moment:%d %B %Y}. {reason}")
+        entry.published(publication.project.ledger[item.id].published_at)
+        entry.updated(moment)
     for item in reversed(items):  # feedgen puts the last added first
         entry = feed.add_entry()
         url = absolute(site_url, item.url)
@@ -51,6 +64,17 @@ def build_feeds(publication: Publication, site_url: str, title: str, description
     feed.link(href=absolute(site_url, "atom.xml"), rel="self", replace=True)
     atom = feed.atom_str(pretty=True).decode("utf-8")
     return rss, atom
+
+
+def _withdrawals(publication: Publication):
+    tz = publication.project.settings.timezone
+    result = []
+    for item_id, kind in publication.notice_pages.items():
+        if kind == "withdrawn":
+            item = publication.project.items[item_id]
+            withdrawal = publication.project.register[item_id].withdrawal
+            result.append((item, start_of_day(withdrawal.on, tz), withdrawal.reason_public))
+    return result
 
 
 def publication_record(item: Item, publication: Publication, site_url: str) -> dict:

@@ -7,11 +7,14 @@ MkDocs plugins all see the same items and the same errors.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import posixpath
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +23,9 @@ from .core.circulation import DEFAULT_RULES, CirculationRule
 from .core.dates import DateError, load_timezone, parse_date, parse_time_of_day
 from .core.findings import Finding, error, errors_in
 from .core.items import Item, Kind
+from .core.ledger import LedgerEntry, LedgerError, changed_line, published_line
+from .core.ledger import parse as parse_ledger
+from .core.protection import protection_findings, published_by
 from .core.publication import Decision, RuleContext, decide_all
 from .core.register import RegisterEntry, parse_entry
 from .core.settings import Settings
@@ -134,14 +140,26 @@ class Project:
     files: set[str] = field(default_factory=set)
     findings: list[Finding] = field(default_factory=list)
     pdfs: dict[str, PdfFacts] = field(default_factory=dict)
+    ledger: dict[str, LedgerEntry] = field(default_factory=dict)
+    ledger_path: Path | None = None
 
     @property
     def errors(self) -> list[Finding]:
         return errors_in(self.findings)
 
+    @cached_property
+    def hashes(self) -> dict[str, str]:
+        """A hash of what each item publishes: its public fields, body and attachments."""
+        return {item_id: content_hash(item, self.bodies[item_id], self.docs_dir)
+                for item_id, item in self.items.items()}
+
     def decide(self, now: datetime) -> Publication:
-        ctx = RuleContext(now=now, settings=self.settings, register=self.register)
-        return Publication(now, self, decide_all(self.items.values(), ctx))
+        published = published_by(self.ledger, now)
+        ctx = RuleContext(now=now, settings=self.settings, register=self.register, ledger=published)
+        decisions = decide_all(self.items.values(), ctx)
+        findings = protection_findings(self.items, decisions, self.ledger, self.register,
+                                       self.hashes, now, self.settings)
+        return Publication(now, self, decisions, findings)
 
 
 @dataclass
@@ -151,6 +169,8 @@ class Publication:
     now: datetime
     project: Project
     decisions: dict[str, Decision]
+    findings: list[Finding] = field(default_factory=list)
+    """Errors of the twelve-month rule and change history: the build must not go ahead."""
 
     def is_live(self, item_id: str) -> bool:
         decision = self.decisions.get(item_id)
@@ -164,6 +184,38 @@ class Publication:
 
     def live_of_kind(self, kind: Kind) -> list[Item]:
         return [item for item in self.live_items if item.kind is kind]
+
+    def is_public(self, item_id: str) -> bool:
+        """True when the item has a page: live, or replaced by a withdrawal or archive notice."""
+        return self.is_live(item_id) or item_id in self.notice_pages
+
+    def ledger_updates(self) -> list[str]:
+        """Ledger lines this publication adds: first publications, and content changes
+        recorded under their newest change note."""
+        lines = []
+        hashes = self.project.hashes
+        for item in self.live_items:
+            entry = self.project.ledger.get(item.id)
+            if entry is None:
+                published_at = item.publish_at.astimezone(self.project.settings.timezone)
+                lines.append(published_line(item.id, published_at, hashes[item.id], item.title))
+            elif hashes[item.id] != entry.hash and item.changes:
+                newest = item.changes[-1]
+                lines.append(changed_line(item.id, newest.on, hashes[item.id], newest.note))
+        return lines
+
+    @cached_property
+    def notice_pages(self) -> dict[str, str]:
+        """Items whose page is replaced by a notice: ``withdrawn`` (a published item with an
+        authorised withdrawal) or ``archived``. Their content and PDF are not published."""
+        notices = {}
+        for item_id, decision in self.decisions.items():
+            codes = {block.code for block in decision.blocks}
+            if "withdrawal" in codes and item_id in self.project.ledger:
+                notices[item_id] = "withdrawn"
+            elif codes == {"archived"}:
+                notices[item_id] = "archived"
+        return notices
 
     @property
     def published_files(self) -> set[str]:
@@ -249,7 +301,31 @@ def load_project(root: Path, settings: Settings, docs_dir: str = "content",
     _check_references(project, prefix)
     _read_attachments(project, prefix)
     _load_register(project, root / register_dir, register_dir)
+    _load_ledger(project, root / register_dir / "ledger", f"{register_dir}/ledger")
     return project
+
+
+def _load_ledger(project: Project, path: Path, shown: str) -> None:
+    project.ledger_path = path
+    if not path.exists():
+        return
+    try:
+        project.ledger = parse_ledger(path.read_text(encoding="utf-8"), shown)
+    except LedgerError as exc:
+        project.findings.append(error(shown, "", "bad-ledger", str(exc)))
+
+
+def content_hash(item: Item, body: str, docs_dir: Path) -> str:
+    """What a reader sees of an item: title, summary, themes, type fields, body and the
+    bytes of its attachments. Status, dates, holds and change notes are not content."""
+    digest = hashlib.sha256()
+    public = {"title": item.title, "summary": item.summary, "themes": list(item.themes),
+              "details": {k: v for k, v in item.details.items() if k != "actions"},
+              "body": body.strip()}
+    digest.update(json.dumps(public, sort_keys=True, default=str).encode("utf-8"))
+    for path in item.attachments:
+        digest.update(hashlib.sha256((docs_dir / path).read_bytes()).digest())
+    return "sha256:" + digest.hexdigest()[:32]
 
 
 def _check_references(project: Project, prefix: str) -> None:

@@ -10,7 +10,7 @@ from functools import cached_property
 from .core.items import Item, Kind
 from .core.themes import Theme
 from .project import Publication
-from .views import ItemView, build_view
+from .views import ItemView, NoticeView, build_notice, build_view
 
 LISTING_INTROS = {
     Kind.REVIEW: "Reports of local child safeguarding practice reviews, serious case reviews, "
@@ -39,6 +39,8 @@ def generated_pages(publication: Publication, existing: Iterable) -> list[tuple[
         if src_uri not in have:
             pages.append((src_uri, _front_matter(
                 title=kind.plural, template="portal/listing.html", listing=kind.value)))
+    if "archive/index.md" not in have:
+        pages.append(("archive/index.md", _front_matter(title="Archived reports", template="portal/archive.html")))
     if "search/index.md" not in have:
         pages.append(("search/index.md", _front_matter(title="Search", template="portal/search.html")))
     if "themes/index.md" not in have:
@@ -49,6 +51,15 @@ def generated_pages(publication: Publication, existing: Iterable) -> list[tuple[
         if src_uri not in have:
             pages.append((src_uri, _front_matter(
                 title=theme.label, template="portal/theme.html", theme=theme.id)))
+    return pages
+
+
+def notice_pages(publication: Publication) -> list[tuple[str, str]]:
+    """Pages that replace withdrawn and archived items, at the items' own addresses."""
+    pages = []
+    for item_id, kind in sorted(publication.notice_pages.items()):
+        item = publication.project.items[item_id]
+        pages.append((item.src_uri, _front_matter(title=item.title, template="portal/notice.html")))
     return pages
 
 
@@ -74,10 +85,26 @@ class SiteView:
         self.archive_contact = options.get("archive_contact", "")
         self._views: dict[str, ItemView] = {}
         self._by_src = {item.src_uri: item for item in publication.live_items}
+        self._notices = {publication.project.items[i].src_uri: publication.project.items[i]
+                         for i in publication.notice_pages}
 
     def item_for(self, src_uri: str) -> Item | None:
         """The live item whose page this is, or None."""
         return self._by_src.get(src_uri)
+
+    def notice_for(self, src_uri: str) -> Item | None:
+        """The withdrawn or archived item whose notice page this is, or None."""
+        return self._notices.get(src_uri)
+
+    def notice_view(self, item_id: str) -> NoticeView:
+        return build_notice(self.publication.project.items[item_id], self.publication,
+                            self.archive_contact)
+
+    @property
+    def archived(self) -> list[NoticeView]:
+        ids = [i for i, kind in self.publication.notice_pages.items() if kind == "archived"]
+        views = [self.notice_view(i) for i in ids]
+        return sorted(views, key=lambda v: v.published_iso, reverse=True)
 
     def view(self, item_id: str) -> ItemView:
         if item_id not in self._views:

@@ -58,6 +58,43 @@ class ItemView:
     changes: list[tuple[str, str]] = field(default_factory=list)
 
 
+@dataclass
+class NoticeView:
+    """A withdrawn or archived item's page: what may still be said about it."""
+
+    id: str
+    kind: str  # "withdrawn" or "archived"
+    kind_label: str
+    title: str
+    url: str
+    published: str
+    published_iso: str
+    summary: str = ""
+    withdrawn_on: str = ""
+    reason: str = ""
+    contact: str = ""
+    type_label: str = ""
+    child: str = ""
+
+
+def build_notice(item: Item, publication: Publication, contact: str) -> NoticeView:
+    tz = publication.project.settings.timezone
+    ledger = publication.project.ledger.get(item.id)
+    first = ledger.published_at if ledger else item.publish_at
+    kind = publication.notice_pages[item.id]
+    view = NoticeView(
+        id=item.id, kind=kind, kind_label=item.kind.label, title=item.title, url=item.url,
+        published=format_date(local_date(first, tz)), published_iso=first.astimezone(tz).isoformat(),
+        contact=contact, type_label=item_type(item)[1], child=item.details.get("child", ""))
+    if kind == "withdrawn":
+        withdrawal = publication.project.register[item.id].withdrawal
+        view.withdrawn_on = format_date(withdrawal.on)
+        view.reason = withdrawal.reason_public
+    else:
+        view.summary = item.summary
+    return view
+
+
 def item_type(item: Item) -> tuple[str, str]:
     """An item's sub-type id and label (review type, briefing type) for listings and filters."""
     if item.kind is Kind.REVIEW:
@@ -80,7 +117,7 @@ def build_view(item: Item, publication: Publication) -> ItemView:
             url=item.report, name=posixpath.basename(item.report), format="PDF",
             size=facts.size_label, pages=facts.pages)
     review_link = None
-    if item.review_id and publication.is_live(item.review_id):
+    if item.review_id and publication.is_public(item.review_id):
         review = project.items[item.review_id]
         review_link = Link(review.title, review.url)
     details = dict(item.details)

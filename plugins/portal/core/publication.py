@@ -18,6 +18,7 @@ from enum import Enum
 from .circulation import DeadlineState, deadlines, noncompliance_message
 from .dates import format_instant, local_date, start_of_day
 from .items import Item, Kind
+from .ledger import LedgerEntry
 from .register import RegisterEntry
 from .settings import Settings
 
@@ -32,6 +33,7 @@ class State(str, Enum):
     HELD = "legal-hold"
     NONCOMPLIANT = "noncompliant"
     DEPENDENT = "review-not-live"
+    ARCHIVED = "archived"
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,8 @@ class RuleContext:
     now: datetime
     settings: Settings
     register: Mapping[str, RegisterEntry] = field(default_factory=dict)
+    ledger: Mapping[str, LedgerEntry] = field(default_factory=dict)
+    """Items already published (first publication at or before ``now``)."""
 
     def entry(self, item_id: str) -> RegisterEntry:
         return self.register.get(item_id) or RegisterEntry()
@@ -155,6 +159,8 @@ def rule_circulation(item: Item, ctx: RuleContext) -> list[Block]:
         return []
     if rule_legal_hold(item, ctx) is not None:
         return []  # publication waits for the hold; circulation is due before it lifts
+    if item.id in ctx.ledger:
+        return []  # already published: circulation was settled then
     today = local_date(ctx.now, ctx.settings.timezone)
     publication_date = local_date(goes_live_at(item, ctx.settings), ctx.settings.timezone)
     return [
@@ -166,7 +172,40 @@ def rule_circulation(item: Item, ctx: RuleContext) -> list[Block]:
     ]
 
 
-RULES: list[Rule] = [rule_approved, rule_publication_time, rule_legal_hold, rule_circulation]
+def rule_withheld_notified(item: Item, ctx: RuleContext) -> Block | None:
+    """DOMAIN rule 7: a report that is not published is itself notified to the National
+    Panel; the register records it before the improvement information goes out."""
+    if item.details.get("published_form") != "withheld" or item.status != "approved":
+        return None
+    if item.publish_at is None or ctx.now < item.publish_at or item.id in ctx.ledger:
+        return None
+    if "not_published_notified" in ctx.entry(item.id).extra:
+        return None
+    return Block(State.NONCOMPLIANT, "not-published-not-notified",
+                 "the report is withheld, but the register does not record that the National "
+                 f"Panel was told: add to embargo/{item.id}.yaml\n    not_published_notified:\n"
+                 "      on: YYYY-MM-DD\n      to: Child Safeguarding Practice Review Panel",
+                 is_error=True)
+
+
+def rule_withdrawal(item: Item, ctx: RuleContext) -> Block | None:
+    """An authorised withdrawal in the register takes effect on its date."""
+    withdrawal = ctx.entry(item.id).withdrawal
+    if withdrawal is None or local_date(ctx.now, ctx.settings.timezone) < withdrawal.on:
+        return None
+    return Block(State.WITHDRAWN, "withdrawal",
+                 f"withdrawn on {withdrawal.on:%d %B %Y}: {withdrawal.reason_public}")
+
+
+def rule_archived(item: Item, ctx: RuleContext) -> Block | None:
+    """An archived item leaves listings and search; its page says it is available on request."""
+    if not item.archived:
+        return None
+    return Block(State.ARCHIVED, "archived", "archived: available on request")
+
+
+RULES: list[Rule] = [rule_approved, rule_publication_time, rule_legal_hold, rule_circulation,
+                     rule_withheld_notified, rule_withdrawal, rule_archived]
 
 
 def decide(item: Item, ctx: RuleContext, rules: Iterable[Rule] | None = None) -> Decision:

@@ -23,7 +23,7 @@ from mkdocs.structure.pages import Page
 from ...core.dates import UTC, format_instant
 from ...core.validate import kind_of
 from ...project import Project, Publication, SettingsError, load_project, load_settings
-from ...site import SiteView, generated_pages
+from ...site import SiteView, generated_pages, notice_pages
 from .config import PortalConfig
 
 log = get_plugin_logger(__name__)
@@ -70,14 +70,14 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         anything is written.
         """
         self.project = self.load_project(config)
-        errors = self.project.errors
+        now = self.now or datetime.now(UTC)
+        self.publication = self.project.decide(now) if not self.project.errors else None
+        errors = self.project.errors or self.publication.findings
         if errors:
             listing = "\n".join(f"  {finding}" for finding in errors)
             raise PluginError(
                 f"{len(errors)} content error{'s' if len(errors) != 1 else ''}: nothing was "
                 f"published.\n{listing}")
-        now = self.now or datetime.now(UTC)
-        self.publication = self.project.decide(now)
         self.site = SiteView(self.publication, self.config, config.site_name)
         custom = 1 if config.theme.custom_dir else 0
         if str(TEMPLATES_DIR) not in config.theme.dirs:
@@ -104,6 +104,8 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         for file in list(files):
             if file.src_uri in withheld:
                 files.remove(file)
+        for src_uri, content in notice_pages(self.publication):
+            files.append(File.generated(config, src_uri, content=content))
         for src_uri, content in generated_pages(self.publication, files):
             files.append(File.generated(config, src_uri, content=content))
         return files
@@ -148,6 +150,9 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         """Choose the item's template and show its title as text, whatever it holds."""
         assert self.site is not None
         item = self.site.item_for(page.file.src_uri)
+        notice = self.site.notice_for(page.file.src_uri)
+        if notice is not None:
+            page.meta["title"] = html.escape(notice.title)
         # The tabs and listings do the finding: no sidebar navigation (it would also be
         # rendered into every page, MkDocs' quadratic cost on a large site).
         page.meta.setdefault("hide", ["navigation", "toc"] if page.is_homepage else ["navigation"])
@@ -164,6 +169,8 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         context["portal"] = self.site
         item = self.site.item_for(page.file.src_uri)
         context["item"] = self.site.view(item.id) if item else None
+        notice = self.site.notice_for(page.file.src_uri)
+        context["notice"] = self.site.notice_view(notice.id) if notice else None
         return context
 
     def on_page_content(self, html_text: str, *, page: Page, config: MkDocsConfig,
@@ -211,10 +218,8 @@ class PortalPlugin(BasePlugin[PortalConfig]):
 
     def _blocked_targets(self) -> set[str]:
         assert self.publication is not None
-        blocked = set()
-        for path in self.publication.withheld_paths:
-            blocked.add(re.sub(r"\.md$", "", path))
-        return blocked
+        notices = {self.publication.project.items[i].src_uri for i in self.publication.notice_pages}
+        return {re.sub(r"\.md$", "", path) for path in self.publication.withheld_paths - notices}
 
 
 def _relative(path: Path, root: Path) -> str:

@@ -1,0 +1,101 @@
+"""The publication ledger (``embargo/ledger``): what has been published, and when.
+
+One line per event, tab-separated, appended and never rewritten, so that ``git log -p``
+shows exactly when each item first went out and when its content changed:
+
+    published	reviews/child-t	2026-10-13T00:01:00+01:00	sha256:…	Child T: …
+    changed	reviews/child-t	2026-11-20	sha256:…	Correction to paragraph 4.
+
+From it follow the twelve-month minimum listing (DOMAIN rule 5), archive eligibility,
+and the change history a page must show once its published content changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from .dates import format_date, local_date
+
+HEADER = (
+    "# Publication ledger, kept by `portal build`: one line per event, tab-separated.\n"
+    "# Append-only: never edit or delete a line. Columns: event, item id, time or date,\n"
+    "# content hash, title or note.\n"
+)
+
+
+class LedgerError(ValueError):
+    """A ledger line that cannot be read; the message names the line."""
+
+
+@dataclass
+class LedgerEntry:
+    """One item's publication history, folded from its lines."""
+
+    item_id: str
+    title: str
+    published_at: datetime
+    hash: str
+    changes: list[tuple[date, str]] = field(default_factory=list)
+
+    def first_publication_date(self, tz) -> date:
+        return local_date(self.published_at, tz)
+
+    def earliest_removal(self, tz) -> date:
+        """Twelve months after first publication (29 February counts on to 1 March)."""
+        published = self.first_publication_date(tz)
+        try:
+            return published.replace(year=published.year + 1)
+        except ValueError:
+            return date(published.year + 1, 3, 1)
+
+
+def parse(text: str, path: str = "embargo/ledger") -> dict[str, LedgerEntry]:
+    entries: dict[str, LedgerEntry] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = line.split("\t")
+        if len(parts) != 5:
+            raise LedgerError(f"{path}: line {number}: expected 5 tab-separated columns, got {len(parts)}")
+        event, item_id, when, content_hash, text_ = parts
+        try:
+            if event == "published":
+                if item_id in entries:
+                    raise LedgerError(f"{path}: line {number}: {item_id} is recorded as published twice")
+                entries[item_id] = LedgerEntry(item_id, text_, datetime.fromisoformat(when), content_hash)
+            elif event == "changed":
+                if item_id not in entries:
+                    raise LedgerError(f"{path}: line {number}: a change to {item_id} before its publication")
+                entries[item_id].hash = content_hash
+                entries[item_id].changes.append((date.fromisoformat(when), text_))
+            else:
+                raise LedgerError(f"{path}: line {number}: unknown event {event!r} (published or changed)")
+        except ValueError as exc:
+            if isinstance(exc, LedgerError):
+                raise
+            raise LedgerError(f"{path}: line {number}: {exc}") from exc
+    return entries
+
+
+def published_line(item_id: str, published_at: datetime, content_hash: str, title: str) -> str:
+    return f"published\t{item_id}\t{published_at.isoformat()}\t{content_hash}\t{_one_line(title)}\n"
+
+
+def changed_line(item_id: str, on: date, content_hash: str, note: str) -> str:
+    return f"changed\t{item_id}\t{on.isoformat()}\t{content_hash}\t{_one_line(note)}\n"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.replace("\t", " ").split())
+
+
+def protection_message(entry: LedgerEntry, what: str, tz, now_date: date) -> str:
+    """Why an item published less than twelve months ago may not come down, and what to do."""
+    published = entry.first_publication_date(tz)
+    return (f"'{entry.title}' ({entry.item_id}) {what}, but it was published on "
+            f"{format_date(published)} and must stay available until at least "
+            f"{format_date(entry.earliest_removal(tz))} (twelve-month minimum listing). To take "
+            f"it down earlier, record an authorised withdrawal in embargo/{entry.item_id}.yaml:\n"
+            f"    withdrawal:\n      on: {now_date.isoformat()}\n"
+            f"      reason_public: \"...\"\n      authorised_by: \"...\"")
