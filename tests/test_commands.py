@@ -254,3 +254,63 @@ def test_check_warns_about_a_weekend_publication_and_missed_deadlines(planned):
     assert found[("reviews/child-x", "non-working-day")].startswith(
         "publication on Saturday 26 December 2026 falls on Saturday")
     assert "was due by 20 November 2026 and is not recorded" in found[("reviews/child-o", "circulation-overdue")]
+
+
+def test_nspcc_is_refused_writing_nothing_until_the_review_is_live(planned, tmp_path):
+    result = planned.run("nspcc", "reviews/child-s", "--outbox", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert "the review is not live (embargoed until Tuesday 8 December 2026, 09:30 GMT)" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_nspcc_writes_the_repository_entry_with_the_report(site, tmp_path):
+    make_pdf(site.root / "content/reviews/child-n.pdf", "Report of Child N", pages=3)
+    site.review("child-n", title="Child N review", child="Child N", report="child-n.pdf",
+                themes=["neglect", "domestic-abuse"], area="Wyke",
+                incident_summary="A two-year-old girl died after a period of neglect, in 2025.",
+                recommendations=["Agencies share information.", "Health visitors ask about every adult."],
+                publish_at="2026-03-03", approved_on="2026-02-01")
+    result = site.run("nspcc", "reviews/child-n", "--outbox", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    message = email.message_from_bytes((tmp_path / "out/reviews/child-n/nspcc.eml").read_bytes(),
+                                       policy=policy.default)
+    assert message["To"] == "information@nspcc.org.uk"
+    body = message.get_body(("plain",)).get_content()
+    for expected in ("2026 \u2013 Wyke \u2013 Child N",
+                     "A two-year-old girl died after a period of neglect, in 2025.",
+                     "Learning themes include: neglect; domestic abuse.",
+                     "Recommendations include: Agencies share information; Health visitors ask about every adult.",
+                     "Review type: Local Child Safeguarding Practice Review",
+                     "Publication date: 3 March 2026", "Reviewer: A. Reviewer",
+                     "Report: https://reviews.example.org/reviews/child-n/"):
+        assert expected in body, expected
+    attachment = next(message.iter_attachments())
+    assert attachment.get_filename() == "child-n.pdf"
+    assert len(PdfReader(BytesIO(attachment.get_content())).pages) == 3
+
+
+def test_nspcc_send_records_the_submission(site, smtp_server, tmp_path):
+    inbox, port = smtp_server
+    use_smtp(site, port)
+    result = site.run("nspcc", "reviews/example-review", "--send", "--outbox", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    assert inbox.envelopes[0].rcpt_tos == ["information@nspcc.org.uk"]
+    register = yaml.safe_load((site.root / "embargo/reviews/example-review.yaml").read_text())
+    assert register["nspcc"]["reference"].startswith("<")
+    assert register["circulation"]["dfe"]["sent_on"] == "2026-01-06"  # kept
+    again = site.run("nspcc", "reviews/example-review", "--send", "--outbox", str(tmp_path / "out"))
+    assert again.exit_code == 1
+    assert "already recorded as submitted" in again.stderr
+    assert len(inbox.envelopes) == 1
+
+
+def test_check_and_schedule_show_submissions_due(site):
+    site.review("child-q", title="Child Q", publish_at="2026-11-02", approved_on="2026-10-01")
+    report = json.loads(site.check("--json").stdout)
+    codes = {(f["item"], f["code"]) for f in report["findings"]}
+    assert ("reviews/child-q", "nspcc-overdue") in codes  # due 16 November 2026
+    assert ("reviews/child-q", "nspcc-entry-incomplete") in codes  # no incident_summary
+    assert ("reviews/example-review", "nspcc-entry-incomplete") not in codes
+    schedule = json.loads(site.run("schedule", "--json", "--now", "2026-11-20 12:00").stdout)
+    due = {s["item"]: s for s in schedule["nspcc_due"]}
+    assert due["reviews/child-q"] == {"item": "reviews/child-q", "due_by": "2026-11-16", "overdue": True}

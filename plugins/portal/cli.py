@@ -230,10 +230,11 @@ def check(now_text: str | None, as_json: bool, config_file: str) -> None:
     publication = project.decide(now)
     findings = list(project.findings)
     if not project.errors:
-        from .schedule import planning_warnings
+        from .schedule import nspcc_warnings, planning_warnings
 
         findings.extend(publication.findings)
         findings.extend(planning_warnings(publication))
+        findings.extend(nspcc_warnings(publication))
         findings.extend(_ledger_warnings(publication))
     states = []
     from .core.dates import format_date
@@ -361,16 +362,21 @@ def schedule(days: int, as_json: bool, ics_file: Path | None, now_text: str | No
     """Upcoming publications: publication times, circulation deadlines and their state,
     legal holds and drafts, and what becomes live when."""
     from .calendar_file import write_ics
-    from .schedule import build_schedule
+    from .core.dates import format_date
+    from .schedule import build_schedule, nspcc_due
 
     config, _, project, publication, tz = _open_project(config_file, now_text)
     _require_valid(project)
     rows = build_schedule(publication, days)
+    submissions = nspcc_due(publication)
     if ics_file:
         write_ics(rows, ics_file, tz, config.site_name)
     if as_json:
         click.echo(json.dumps({"now": publication.now.astimezone(tz).isoformat(),
-                               "items": [row.as_dict(tz) for row in rows]}, indent=2))
+                               "items": [row.as_dict(tz) for row in rows],
+                               "nspcc_due": [{"item": s.item.id, "due_by": s.due_by.isoformat(),
+                                              "overdue": s.overdue} for s in submissions]},
+                              indent=2))
         return
     console.print(f"[bold]Schedule at {format_instant(publication.now, tz)}[/] (next {days} days)\n")
     for row in rows:
@@ -392,6 +398,11 @@ def schedule(days: int, as_json: bool, ics_file: Path | None, now_text: str | No
         console.print()
     if not rows:
         console.print("Nothing is scheduled in that period.")
+    if submissions:
+        console.print("[bold]NSPCC repository submissions not yet recorded[/]")
+        for status in submissions:
+            state = "[bold red]overdue[/]" if status.overdue else "due"
+            console.print(f"  {status.item.id}: {state} by {format_date(status.due_by)}")
     if ics_file:
         console.print(f"Wrote {ics_file}")
 
@@ -480,6 +491,57 @@ def _item(project, item_id: str):
     if item_id not in project.items:
         raise click.BadParameter(f"no item {item_id!r} (ids look like reviews/child-t)", param_hint="ID")
     return project.items[item_id]
+
+
+@main.command()
+@click.argument("item_id", metavar="ID")
+@click.option("--outbox", type=click.Path(file_okay=False, path_type=Path),
+              help="Where to write the .eml file (default: outbox/ from mkdocs.yml).")
+@click.option("--send", is_flag=True, help="Send through the SMTP server and record submitted_on in the register.")
+@click.option("--resend", is_flag=True, help="Send again where a submission is already recorded (the earlier record is kept).")
+@click.option("-f", "--config-file", default=CONFIG_FILE, show_default=True)
+def nspcc(item_id: str, outbox: Path | None, send: bool, resend: bool, config_file: str) -> None:
+    """The NSPCC national repository submission for live review ID: the entry in the
+    repository's shape, with the report attached. Refused, writing nothing, until the
+    review is live."""
+    from . import mail, register_io
+    from .core.dates import local_date
+    from .core.nspcc import missing_for_entry
+
+    config, plugin, project, publication, tz = _open_project(config_file)
+    _require_valid(project)
+    item = _item(project, item_id)
+    if item.kind.value != "reviews":
+        raise click.BadParameter(f"{item.id} is not a review", param_hint="ID")
+    if not publication.is_live(item.id):
+        reasons = "; ".join(b.message for b in publication.decisions[item.id].blocks)
+        raise ContentErrors(f"content/{item.src_uri}: the review is not live ({reasons}): the NSPCC "
+                            "submission follows publication, never precedes it. Nothing was written.")
+    for missing in missing_for_entry(item):
+        err_console.print(f"warning: content/{item.src_uri}: {missing}: the repository entry needs it",
+                          markup=False)
+    entry = project.register.get(item.id)
+    if send and entry and entry.nspcc and not resend:
+        raise ContentErrors(f"embargo/{item.id}.yaml: nspcc: already recorded as submitted on "
+                            f"{entry.nspcc.submitted_on}; pass --resend to send again (the earlier "
+                            "record is kept)")
+    smtp = _smtp(plugin)
+    pack = mail.nspcc_pack(item, project, smtp, plugin.config.nspcc_address, config.site_url or "",
+                           plugin.config.partnership or config.site_name, publication.now,
+                           outbox or Path(plugin.config.outbox))
+    console.print(f"wrote {mail.write_eml(pack)}", markup=False)
+    if not send:
+        console.print("Not sent and nothing recorded.")
+        return
+    try:
+        mail.send([pack.message], smtp)
+    except mail.MailError as exc:
+        raise ContentErrors(str(exc)) from exc
+    register_file = project.root / plugin.config.register_dir / f"{item.id}.yaml"
+    register_io.record(register_file, "nspcc", None,
+                       {"submitted_on": local_date(publication.now, tz).isoformat(),
+                        "reference": str(pack.message["Message-ID"])}, replace=resend)
+    console.print(f"sent to {pack.message['To']}; recorded in {register_file}", markup=False)
 
 
 @main.command()

@@ -45,21 +45,23 @@ def _attachment_name(item: Item, what: str) -> str:
     return f"{item.id.split('/')[-1]}-{what}.pdf"
 
 
-def _printable_report(item: Item, project: Project, what: str) -> bytes:
+def _printable_report(item: Item, project: Project, what: str, embargoed: bool = True) -> bytes:
     details = item.details
     lines = [f"Review type: {details.get('review_type', '')}", f"Child: {details.get('child', '')}"]
     if details.get("reviewer"):
         lines.append("Reviewer: " + ", ".join(details["reviewer"]))
     tz = project.settings.timezone
     lines.append(f"Publication: {format_instant(item.publish_at, tz)}")
-    header = f"EMBARGOED UNTIL {format_instant(item.publish_at, tz)}"
+    header = (f"EMBARGOED UNTIL {format_instant(item.publish_at, tz)}" if embargoed
+              else f"Published {format_instant(item.publish_at, tz)}")
+    note = "EMBARGOED" if embargoed else ""
     sections = (("Learning points", details.get("learning_points", ())),
                 ("Recommendations", details.get("recommendations", ())))
     if what == "executive-summary":
         return render_document(f"{item.title}: executive summary", header, lines,
-                               body=item.summary, sections=sections, footer_note="EMBARGOED")
+                               body=item.summary, sections=sections, footer_note=note)
     return render_document(item.title, header, lines, body=project.bodies[item.id],
-                           sections=sections, footer_note="EMBARGOED")
+                           sections=sections, footer_note=note)
 
 
 def attachments_for(item: Item, rule: CirculationRule, project: Project) -> list[tuple[str, bytes]]:
@@ -116,6 +118,38 @@ def circulation_pack(item: Item, rule: CirculationRule, project: Project, smtp: 
         message.add_attachment(data, maintype="application", subtype="pdf", filename=name)
     path = outbox / item.id / f"circulation-{rule.id}.eml"
     return Pack(rule.id, message, path)
+
+
+def nspcc_pack(item: Item, project: Project, smtp: SmtpSettings, address: str, site_url: str,
+               partnership: str, now, outbox: Path) -> Pack:
+    """The NSPCC repository submission: the entry in the repository's own shape, and the
+    report attached."""
+    from .core.nspcc import entry_text
+
+    tz = project.settings.timezone
+    url = site_url.rstrip("/") + "/" + item.url if site_url else item.url
+    labels = {theme.id: theme.label for theme in project.settings.themes}
+    message = EmailMessage()
+    message["Subject"] = f"National case review repository: {item.title}"
+    message["From"] = smtp.sender
+    message["To"] = address
+    message["Date"] = format_datetime(now)
+    domain = smtp.sender.split("@")[-1] if "@" in smtp.sender else None
+    message["Message-ID"] = make_msgid(idstring="nspcc", domain=domain)
+    message.set_content(
+        "Dear NSPCC Library and Information Service,\n\n"
+        f"{partnership} has published the review below. Please include it in the National "
+        "Repository of Safeguarding Case Reviews. The report is attached and is public at the "
+        "address given.\n\n"
+        f"{entry_text(item, labels, tz, url)}\n\n{partnership}\n")
+    if item.report:
+        path = project.docs_dir / item.report
+        message.add_attachment(path.read_bytes(), maintype="application", subtype="pdf", filename=path.name)
+    else:
+        message.add_attachment(_printable_report(item, project, "full-report", embargoed=False),
+                               maintype="application", subtype="pdf",
+                               filename=_attachment_name(item, "report"))
+    return Pack("nspcc", message, outbox / item.id / "nspcc.eml")
 
 
 def write_eml(pack: Pack) -> Path:

@@ -68,6 +68,7 @@ def load_settings(options: dict[str, Any], project_dir: Path, config_file: str =
         closure_days=frozenset(closure_days),
         area=str(options.get("area") or ""),
         circulation_rules=rules,
+        nspcc_due_working_days=int(options.get("nspcc_due_working_days", 10)),
     )
 
 

@@ -8,6 +8,8 @@ from datetime import date, datetime, timedelta
 
 from .core.circulation import Deadline, DeadlineState, deadlines
 from .core.findings import Finding, warning
+from .core.items import Kind
+from .core.nspcc import SubmissionDue, missing_for_entry, needs_submission, submission_status
 from .core.dates import format_date, local_date
 from .core.items import Item
 from .core.publication import State, goes_live_at
@@ -112,6 +114,38 @@ def planning_warnings(publication: Publication) -> list[Finding]:
                     f"circulation to {deadline.rule.recipient} (rule '{deadline.rule.id}') was due "
                     f"by {format_date(deadline.latest_send_date)} and is not recorded: the item will "
                     f"not go live on {format_date(day)} unless it was sent in time", item.id))
+    return findings
+
+
+def nspcc_due(publication: Publication) -> list[SubmissionDue]:
+    """Live reviews whose NSPCC repository submission is not yet recorded."""
+    project = publication.project
+    today = local_date(publication.now, project.settings.timezone)
+    due = []
+    for item in publication.live_of_kind(Kind.REVIEW):
+        if not needs_submission(item):
+            continue
+        status = submission_status(item, project.register.get(item.id) or RegisterEntry(), today,
+                                   project.settings, project.settings.nspcc_due_working_days)
+        if status.submitted_on is None:
+            due.append(status)
+    return sorted(due, key=lambda s: s.due_by)
+
+
+def nspcc_warnings(publication: Publication) -> list[Finding]:
+    findings = []
+    for item in publication.live_of_kind(Kind.REVIEW):
+        if needs_submission(item) and missing_for_entry(item):
+            findings.append(warning(f"content/{item.src_uri}", ", ".join(missing_for_entry(item)),
+                                    "nspcc-entry-incomplete",
+                                    "the NSPCC repository entry needs this: add it to the front matter",
+                                    item.id))
+    for status in nspcc_due(publication):
+        if status.overdue:
+            findings.append(warning(
+                f"content/{status.item.src_uri}", "", "nspcc-overdue",
+                f"published without an NSPCC repository submission recorded: it was due by "
+                f"{format_date(status.due_by)} (run 'portal nspcc {status.item.id}')", status.item.id))
     return findings
 
 

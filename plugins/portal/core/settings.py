@@ -31,6 +31,7 @@ class Settings:
     closure_days: frozenset[date] = field(default_factory=frozenset)
     area: str = ""
     circulation_rules: tuple[CirculationRule, ...] = DEFAULT_RULES
+    nspcc_due_working_days: int = 10
 
     @cached_property
     def calendar(self) -> WorkingDays:

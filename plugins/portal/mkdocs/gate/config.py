@@ -4,6 +4,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 
 from ...core.circulation import DEFAULT_RULES
+from ...core.nspcc import DEFAULT_ADDRESS
 
 DEFAULT_SUPPORT_NOTICE = (
     "This page describes the abuse or neglect of a child, which some readers may find "
@@ -73,5 +74,9 @@ class PortalConfig(Config):
     the National Panel, Ofsted and DfE, seven working days ahead, for reviews."""
     smtp = c.SubConfig(SmtpConfig)
     """The mail server for sending packs."""
+    nspcc_address = c.Type(str, default=DEFAULT_ADDRESS)
+    """Where NSPCC repository submissions go."""
+    nspcc_due_working_days = c.Type(int, default=10)
+    """Working days after publication by which the NSPCC submission is due."""
     outbox = c.Type(str, default="outbox")
     """Where .eml files are written, relative to mkdocs.yml."""
