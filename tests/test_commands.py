@@ -314,3 +314,29 @@ def test_check_and_schedule_show_submissions_due(site):
     schedule = json.loads(site.run("schedule", "--json", "--now", "2026-11-20 12:00").stdout)
     due = {s["item"]: s for s in schedule["nspcc_due"]}
     assert due["reviews/child-q"] == {"item": "reviews/child-q", "due_by": "2026-11-16", "overdue": True}
+
+
+def test_send_uses_starttls_when_configured(planned, tmp_path, monkeypatch):
+    trustme = pytest.importorskip("trustme")
+    import ssl
+
+    authority = trustme.CA()
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("127.0.0.1").configure_cert(server_context)
+    bundle = tmp_path / "ca.pem"
+    authority.cert_pem.write_to_path(str(bundle))
+    monkeypatch.setenv("SSL_CERT_FILE", str(bundle))
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port(),
+                            tls_context=server_context, require_starttls=True)
+    controller.start()
+    try:
+        use_smtp(planned, controller.port)
+        config = planned.root / "mkdocs.yml"
+        config.write_text(config.read_text().replace("        starttls: false\n", "        starttls: true\n"))
+        result = planned.run("circulate", "reviews/child-s", "--send", "--rule", "dfe",
+                             "--outbox", str(tmp_path / "out"))
+        assert result.exit_code == 0, result.output
+        assert [e.rcpt_tos for e in inbox.envelopes] == [["Mailbox.CPOD@education.gov.uk"]]
+    finally:
+        controller.stop()
