@@ -545,6 +545,36 @@ def nspcc(item_id: str, outbox: Path | None, send: bool, resend: bool, config_fi
 
 
 @main.command()
+@click.option("--month", required=True, metavar="YYYY-MM", help="The month of publication.")
+@click.option("--to", "to", help="The mailing list's address (default: mailing_list in mkdocs.yml).")
+@click.option("--outbox", type=click.Path(file_okay=False, path_type=Path),
+              help="Where to write the .eml file (default: outbox/ from mkdocs.yml).")
+@click.option("-f", "--config-file", default=CONFIG_FILE, show_default=True)
+def digest(month: str, to: str | None, outbox: Path | None, config_file: str) -> None:
+    """The monthly digest of new publications, as an .eml for the mailing list: items
+    published in MONTH that are live now."""
+    import re
+
+    from . import mail
+    from .core.dates import local_date
+
+    if not re.match(r"^\d{4}-(0[1-9]|1[0-2])$", month):
+        raise click.BadParameter(f"expected a month written YYYY-MM, got {month!r}", param_hint="--month")
+    config, plugin, project, publication, tz = _open_project(config_file)
+    _require_valid(project)
+    address = to or plugin.config.mailing_list
+    if not address:
+        raise click.UsageError("give --to ADDRESS, or set plugins.portal.mailing_list in mkdocs.yml")
+    items = [i for i in reversed(publication.live_items)
+             if local_date(i.publish_at, tz).strftime("%Y-%m") == month]
+    pack = mail.digest_pack(items, month, project, _smtp(plugin), address, config.site_url or "",
+                            plugin.config.partnership or config.site_name, publication.now,
+                            outbox or Path(plugin.config.outbox))
+    console.print(f"wrote {mail.write_eml(pack)} ({len(items)} publication{'s' if len(items) != 1 else ''})",
+                  markup=False)
+
+
+@main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @click.option("--seconds", is_flag=True, help="Print only the seconds until then (for scripts).")
 @click.option("--now", "now_text", metavar="T", help="As at this time (default: now).")

@@ -152,6 +152,46 @@ def nspcc_pack(item: Item, project: Project, smtp: SmtpSettings, address: str, s
     return Pack("nspcc", message, outbox / item.id / "nspcc.eml")
 
 
+def digest_pack(items: list[Item], month: str, project: Project, smtp: SmtpSettings, to: str,
+                site_url: str, partnership: str, now, outbox: Path) -> Pack:
+    """The monthly digest of new publications for the partnership's mailing list, as the
+    NSPCC's monthly case reviews update does: plain text with an HTML alternative."""
+    from datetime import date
+    from html import escape
+
+    from .core.dates import format_date, local_date
+    from .views import item_type
+
+    tz = project.settings.timezone
+    year, number = (int(part) for part in month.split("-"))
+    label = f"{date(year, number, 1):%B %Y}"
+    message = EmailMessage()
+    message["Subject"] = f"New from {partnership}: {label}"
+    message["From"] = smtp.sender
+    message["To"] = to
+    message["Date"] = format_datetime(now)
+    domain = smtp.sender.split("@")[-1] if "@" in smtp.sender else None
+    message["Message-ID"] = make_msgid(idstring="digest", domain=domain)
+    lines = [f"{partnership}: new publications in {label}", ""]
+    blocks = []
+    for item in items:
+        url = site_url.rstrip("/") + "/" + item.url
+        kind = item_type(item)[1]
+        when = format_date(local_date(item.publish_at, tz))
+        lines += [f"{item.title}", f"{kind}, published {when}", item.summary, url, ""]
+        blocks.append(f"<h2><a href=\"{escape(url)}\">{escape(item.title)}</a></h2>"
+                      f"<p><strong>{escape(kind)}</strong>, published {escape(when)}</p>"
+                      f"<p>{escape(item.summary)}</p>")
+    if not items:
+        lines.append("Nothing new was published this month.")
+        blocks.append("<p>Nothing new was published this month.</p>")
+    message.set_content("\n".join(lines))
+    message.add_alternative(
+        f"<!DOCTYPE html><html lang=\"en\"><body><h1>{escape(partnership)}: new publications in "
+        f"{escape(label)}</h1>{''.join(blocks)}</body></html>", subtype="html")
+    return Pack("digest", message, outbox / f"digest-{month}.eml")
+
+
 def write_eml(pack: Pack) -> Path:
     pack.path.parent.mkdir(parents=True, exist_ok=True)
     pack.path.write_bytes(bytes(pack.message))

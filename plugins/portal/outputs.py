@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from pathlib import Path
+
+import jsonschema
 
 from feedgen.feed import FeedGenerator
 
 from .core.dates import UTC, start_of_day
+from .core.items import Kind
 
 from .core.items import Item
 from .project import Publication
@@ -18,7 +22,8 @@ def absolute(site_url: str, path: str) -> str:
     return site_url.rstrip("/") + "/" + path.lstrip("/")
 
 
-def build_feeds(publication: Publication, site_url: str, title: str, description: str) -> tuple[str, str]:
+def build_feeds(publication: Publication, site_url: str, title: str, description: str,
+                kind: Kind | None = None) -> tuple[str, str]:
     """The RSS 2.0 and Atom feeds of every live item, newest first.
 
     Entry dates are publication times; ``lastBuildDate``/``updated`` is the newest of
@@ -31,8 +36,9 @@ def build_feeds(publication: Publication, site_url: str, title: str, description
     feed.description(description)
     feed.link(href=absolute(site_url, ""), rel="alternate")
     feed.language("en-GB")
-    items = publication.live_items
-    withdrawn = _withdrawals(publication)
+    items = publication.live_items if kind is None else publication.live_of_kind(kind)
+    withdrawn = [w for w in _withdrawals(publication) if kind is None or w[0].kind is kind]
+    prefix = f"{kind.value}/" if kind else ""
     stamps = [item.publish_at for item in items] + [moment for _, moment, _ in withdrawn]
     newest = max(stamps) if stamps else datetime(2000, 1, 1, tzinfo=UTC)
     feed.lastBuildDate(newest)
@@ -59,9 +65,9 @@ def build_feeds(publication: Publication, site_url: str, title: str, description
         entry.published(item.publish_at)
         entry.updated(item.publish_at)
         entry.category([{"term": theme} for theme in item.themes])
-    feed.link(href=absolute(site_url, "feed.xml"), rel="self")
+    feed.link(href=absolute(site_url, f"{prefix}feed.xml"), rel="self")
     rss = feed.rss_str(pretty=True).decode("utf-8")
-    feed.link(href=absolute(site_url, "atom.xml"), rel="self", replace=True)
+    feed.link(href=absolute(site_url, f"{prefix}atom.xml"), rel="self", replace=True)
     atom = feed.atom_str(pretty=True).decode("utf-8")
     return rss, atom
 
@@ -79,6 +85,7 @@ def _withdrawals(publication: Publication):
 
 def publication_record(item: Item, publication: Publication, site_url: str) -> dict:
     type_id, type_label = item_type(item)
+    tz = publication.project.settings.timezone
     record = {
         "id": item.id,
         "type": item.kind.value,
@@ -87,11 +94,13 @@ def publication_record(item: Item, publication: Publication, site_url: str) -> d
         "title": item.title,
         "summary": item.summary,
         "themes": list(item.themes),
-        "published": item.publish_at.isoformat(),
+        "published": item.publish_at.astimezone(tz).isoformat(),
         "url": absolute(site_url, item.url) if site_url else item.url,
     }
-    if item.review_id and publication.is_live(item.review_id):
+    if item.review_id and publication.is_public(item.review_id):
         record["review"] = item.review_id
+    if item.changes:
+        record["changes"] = [{"on": c.on.isoformat(), "note": c.note} for c in item.changes]
     if item.kind.value == "reviews":
         record["child"] = item.details["child"]
         record["reviewers"] = list(item.details["reviewer"])
@@ -103,4 +112,39 @@ def publication_record(item: Item, publication: Publication, site_url: str) -> d
 
 def build_publications_json(publication: Publication, site_url: str) -> str:
     records = [publication_record(i, publication, site_url) for i in publication.live_items]
-    return json.dumps({"publications": records}, indent=2, ensure_ascii=False)
+    return _checked({"publications": records}, "publications.schema.json")
+
+
+def build_case_studies_json(publication: Publication, site_url: str) -> str:
+    """Live case studies with their learning points and questions, for trainers' systems."""
+    tz = publication.project.settings.timezone
+    records = []
+    for item in publication.live_of_kind(Kind.CASE_STUDY):
+        record = {
+            "id": item.id, "title": item.title, "summary": item.summary,
+            "themes": list(item.themes),
+            "learning_points": list(item.details["learning_points"]),
+            "questions": list(item.details["questions"]),
+            "audience": list(item.details.get("audience") or ()),
+            "published": item.publish_at.astimezone(tz).isoformat(),
+            "url": absolute(site_url, item.url),
+        }
+        if item.review_id and publication.is_public(item.review_id):
+            review = publication.project.items[item.review_id]
+            record["review"] = {"id": review.id, "title": review.title,
+                                "url": absolute(site_url, review.url)}
+        records.append(record)
+    return _checked({"case_studies": records}, "case-studies.schema.json")
+
+
+SCHEMAS = Path(__file__).parent / "schemas"
+
+
+def schema_text(name: str) -> str:
+    return (SCHEMAS / name).read_text(encoding="utf-8")
+
+
+def _checked(data: dict, schema_name: str) -> str:
+    """The JSON, after checking it against the schema published beside it."""
+    jsonschema.validate(data, json.loads(schema_text(schema_name)))
+    return json.dumps(data, indent=2, ensure_ascii=False)

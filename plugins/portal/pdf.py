@@ -30,6 +30,12 @@ class PdfFacts:
         return f"{size / (1024 * 1024):.1f} MB"
 
 
+def extract_text(path: Path) -> str:
+    """The text of every page, for the search index (the PDF has been checked already)."""
+    reader = PdfReader(path)
+    return "\n".join(page.extract_text() or "" for page in reader.pages)
+
+
 def read_facts(path: Path) -> PdfFacts:
     try:
         reader = PdfReader(path)

@@ -148,6 +148,11 @@ class SiteView:
                 counts[theme] = counts.get(theme, 0) + 1
         return [(t, counts[t.id]) for t in themes_in_use(self.publication)]
 
+    def themes_of(self, views: Collection[ItemView]) -> list[tuple[str, str]]:
+        """(id, label) of the themes these items carry, in vocabulary order."""
+        used = {link.url.split("/")[1] for view in views for link in view.themes}
+        return [(t.id, t.label) for t in self.publication.project.settings.themes if t.id in used]
+
     def years(self, views: Collection[ItemView]) -> list[int]:
         return sorted({v.year for v in views}, reverse=True)
 

@@ -78,5 +78,7 @@ class PortalConfig(Config):
     """Where NSPCC repository submissions go."""
     nspcc_due_working_days = c.Type(int, default=10)
     """Working days after publication by which the NSPCC submission is due."""
+    mailing_list = c.Type(str, default="")
+    """Where ``portal digest`` addresses the monthly digest."""
     outbox = c.Type(str, default="outbox")
     """Where .eml files are written, relative to mkdocs.yml."""

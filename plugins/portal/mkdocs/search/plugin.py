@@ -11,7 +11,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.pages import Page
 
-from ...search import IndexPage, SearchIndexError, write_index
+from ...search import IndexPage, IndexRecord, SearchIndexError, pdf_record, write_index
 from ..shared import publication_of
 from .config import SearchConfig
 
@@ -22,9 +22,11 @@ class SearchPlugin(BasePlugin[SearchConfig]):
     def __init__(self) -> None:
         super().__init__()
         self.pages: list[IndexPage] = []
+        self.records: list[IndexRecord] = []
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         self.pages = []
+        self.records = []
 
     @event_priority(-100)
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
@@ -33,11 +35,14 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         item_id = page.file.src_uri[: -len(".md")] if page.file.src_uri.endswith(".md") else ""
         if publication.is_live(item_id):
             self.pages.append(IndexPage(url="/" + page.url, html=output))
+            item = publication.project.items[item_id]
+            if item.report:
+                self.records.append(pdf_record(item, publication))
         return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         try:
-            count = write_index(self.pages, config.site_dir, self.config.output_path)
+            count = write_index(self.pages, config.site_dir, self.config.output_path, self.records)
         except SearchIndexError as exc:
             raise PluginError(str(exc)) from exc
         log.info(f"Pagefind indexed {count} pages")

@@ -1,0 +1,151 @@
+"""The public site in real headless Chromium (Debian's chromium, driven by Playwright):
+search, filters, PDF text, listings, keyboard-only use."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import re
+import shutil
+import threading
+
+import pytest
+
+from conftest import REPO, Site
+
+pytestmark = pytest.mark.browser
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    root = tmp_path_factory.mktemp("browser") / "project"
+    shutil.copytree(REPO, root, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "site", "preview", "__pycache__", "*.egg-info", "tests", "outbox"))
+    result = Site(root).build()
+    assert result.exit_code == 0, result.output
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root / "site"))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    context.close()
+    assert errors == []
+
+
+def search(page, base, query):
+    page.goto(base + "search/")
+    box = page.locator(".pagefind-ui__search-input")
+    box.fill(query)
+    page.wait_for_selector(".pagefind-ui__result-link")
+    page.wait_for_timeout(300)
+    return page
+
+
+def result_titles(page):
+    return page.locator(".pagefind-ui__result-link").all_inner_texts()
+
+
+def test_typing_a_query_shows_results(page, served):
+    search(page, served, "supervision")
+    titles = result_titles(page)
+    assert any("Briefing for managers: supervising work with hidden harm" in t for t in titles)
+    assert re.search(r"\d+ results? for supervision", page.locator(".pagefind-ui__message").inner_text())
+
+
+def test_a_filter_narrows_the_results(page, served):
+    search(page, served, "neglect")
+    before = len(result_titles(page))
+    page.locator(".pagefind-ui__filter-name").get_by_text("Type", exact=True).click()
+    page.locator(".pagefind-ui__filter-label", has_text="Case study").click()
+    page.wait_for_timeout(500)
+    after = result_titles(page)
+    assert 0 < len(after) < before
+    hrefs = page.locator(".pagefind-ui__result-link").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    assert all("/case-studies/" in href for href in hrefs)
+
+
+def test_a_phrase_only_in_the_pdf_finds_its_review(page, served):
+    search(page, served, "Kingfisher training suite")
+    hrefs = page.locator(".pagefind-ui__result-link").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    assert "/reviews/child-t/" in hrefs
+    assert any("(report, PDF)" in t for t in result_titles(page))
+
+
+def test_embargoed_material_is_not_found(page, served):
+    page.goto(served + "search/")
+    page.locator(".pagefind-ui__search-input").fill("Child S")
+    page.wait_for_timeout(1200)
+    hrefs = page.locator(".pagefind-ui__result-link").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    assert not any("child-s" in href for href in hrefs)
+
+
+def test_newest_first_sorting(page, served):
+    page.goto(served + "search/?q=review&sort=newest")
+    page.wait_for_selector(".pagefind-ui__result-link")
+    page.wait_for_timeout(500)
+    assert page.locator("#portal-sort-newest").is_checked()
+    hrefs = page.locator(".pagefind-ui__result-link").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    assert hrefs[0].startswith("/briefings/newsletter-autumn-2026/")
+
+
+def test_listing_filters_work_in_the_browser(page, served):
+    page.goto(served + "reviews/")
+    cards = page.locator(".portal-card")
+    total = cards.count()
+    page.select_option("#filter-year", "2025")
+    visible = page.locator(".portal-card:visible")
+    assert 0 < visible.count() < total
+    assert all(year == "2025" for year in visible.evaluate_all("els => els.map(e => e.dataset.year)"))
+    assert "shown" in page.locator("[data-portal-count]").inner_text()
+    assert "year=2025" in page.url
+    page.goto(served + "reviews/?type=lcspr")
+    types = page.locator(".portal-card:visible").evaluate_all("els => els.map(e => e.dataset.type)")
+    assert 0 < len(types) < total and set(types) == {"lcspr"}
+    assert page.locator("#filter-type").input_value() == "lcspr"
+
+
+def test_keyboard_only(page, served):
+    page.goto(served)
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "portal-header-q":
+            break
+    assert page.evaluate("document.activeElement.id") == "portal-header-q"
+    page.keyboard.type("safer sleep")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/search/\?q=safer\+sleep"))
+    page.wait_for_selector(".pagefind-ui__result-link")
+    page.wait_for_timeout(300)
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('pagefind-ui__result-link')"):
+            break
+    target = page.evaluate("document.activeElement.getAttribute('href')")
+    assert target
+    outline = page.evaluate("getComputedStyle(document.activeElement).backgroundColor")
+    assert outline == "rgb(255, 221, 0)"  # the visible yellow focus state
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(re.escape(target.split("#")[0])))
