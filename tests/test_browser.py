@@ -90,7 +90,7 @@ def test_a_filter_narrows_the_results(page, served):
 def test_a_phrase_only_in_the_pdf_finds_its_review(page, served):
     search(page, served, "Kingfisher training suite")
     hrefs = page.locator(".pagefind-ui__result-link").evaluate_all("els => els.map(e => e.getAttribute('href'))")
-    assert "/reviews/child-t/" in hrefs
+    assert "/reviews/child-t/#report" in hrefs
     assert any("(report, PDF)" in t for t in result_titles(page))
 
 

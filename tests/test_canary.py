@@ -85,6 +85,7 @@ def test_the_search_finds_a_live_canary_everywhere_it_belongs(built):
                      "api/publications.json", f"reviews/{live['slug']}/index.html"):
         assert expected in title_hits
     assert any(hit.startswith("pagefind/fragment/") for hit in find_in_site(site.site, live["body"]))
+    assert any(hit.startswith("pagefind/fragment/") for hit in find_in_site(site.site, live["pdftext"]))
     assert f"reviews/{live['pdfname']}.pdf" in find_in_site(site.site, live["pdfname"])
     assert any("sitemap.xml.gz" == hit for hit in find_in_site(site.site, live["slug"]))
     assert f"themes/{live['theme']}/index.html" in find_in_site(site.site, live["themelabel"])

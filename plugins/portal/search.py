@@ -78,8 +78,10 @@ def pdf_record(item, publication) -> IndexRecord:
                "year": [str(view.year)]}
     if item.kind.value == "reviews":
         filters["review type"] = [view.type_label]
+    # Its own address (the report's place on the review page): Pagefind keeps one record
+    # per URL, and the page itself must stay in the index too.
     return IndexRecord(
-        url="/" + item.url,
+        url=f"/{item.url}#report",
         content=text,
         meta={"title": f"{item.title} (report, PDF)", "date": view.published,
               "type": view.type_label, "summary": item.summary},
