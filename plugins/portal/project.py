@@ -177,14 +177,21 @@ class Publication:
         decision = self.decisions.get(item_id)
         return decision is not None and decision.is_live
 
-    @property
+    @cached_property
     def live_items(self) -> list[Item]:
         """Live items, newest publication first."""
         live = [item for item in self.project.items.values() if self.is_live(item.id)]
         return sorted(live, key=lambda item: (item.publish_at, item.id), reverse=True)
 
     def live_of_kind(self, kind: Kind) -> list[Item]:
-        return [item for item in self.live_items if item.kind is kind]
+        return self._live_by_kind.get(kind, [])
+
+    @cached_property
+    def _live_by_kind(self) -> dict[Kind, list[Item]]:
+        grouped: dict[Kind, list[Item]] = {}
+        for item in self.live_items:
+            grouped.setdefault(item.kind, []).append(item)
+        return grouped
 
     def is_public(self, item_id: str) -> bool:
         """True when the item has a page: live, or replaced by a withdrawal or archive notice."""
@@ -218,7 +225,7 @@ class Publication:
                 notices[item_id] = "archived"
         return notices
 
-    @property
+    @cached_property
     def published_files(self) -> set[str]:
         """Paths under ``content/`` that may be copied to the site for live items."""
         paths = set()
@@ -227,7 +234,7 @@ class Publication:
             paths.update(item.attachments)
         return paths
 
-    @property
+    @cached_property
     def withheld_paths(self) -> set[str]:
         """Paths under ``content/`` that must not reach the site: every item and
         attachment that is not live, and any file in an item folder no live item claims."""

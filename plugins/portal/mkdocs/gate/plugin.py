@@ -45,6 +45,7 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         self.project: Project | None = None
         self.publication: Publication | None = None
         self.site: SiteView | None = None
+        self._blocked: set[str] | None = None
 
     def load_project(self, config: MkDocsConfig) -> Project:
         """Read and validate the project (also used by ``portal check``)."""
@@ -72,6 +73,7 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         self.project = self.load_project(config)
         now = self.now or datetime.now(UTC)
         self.publication = self.project.decide(now) if not self.project.errors else None
+        self._blocked = None
         errors = self.project.errors or self.publication.findings
         if errors:
             listing = "\n".join(f"  {finding}" for finding in errors)
@@ -217,6 +219,13 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         return _IMG.sub(drop_image, _LINK.sub(unlink, html_text))
 
     def _blocked_targets(self) -> set[str]:
+        """Paths (without .md) of everything a page must not link to; once per build."""
+        assert self.publication is not None
+        if self._blocked is None:
+            self._blocked = self._compute_blocked()
+        return self._blocked
+
+    def _compute_blocked(self) -> set[str]:
         assert self.publication is not None
         notices = {self.publication.project.items[i].src_uri for i in self.publication.notice_pages}
         return {re.sub(r"\.md$", "", path) for path in self.publication.withheld_paths - notices}
