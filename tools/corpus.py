@@ -48,21 +48,42 @@ HEADINGS = ["About this review", "The child and family", "What happened", "Findi
 REVIEW_TYPES = ["lcspr", "rapid-review", "learning-review", "scr"]
 
 
+def _example_sentences() -> list[str]:
+    """Sentences of the example site's own prose, so that the corpus has the vocabulary,
+    sentence lengths and compressibility of real reports (pseudonyms replaced)."""
+    import re
+
+    from portal import frontmatter
+
+    pool = []
+    for path in sorted((ROOT / "content").glob("*/*.md")):
+        _, text = frontmatter.split(path.read_text(encoding="utf-8"))
+        text = re.sub(r"^#.*$|^>.*$|^\s*[-*\d.]+\s", "", text, flags=re.M)
+        text = re.sub(r"\b(Child|Baby|Sibling Group|Young Person) [A-Z]\b", "the child", text)
+        pool += [s.strip() for s in re.split(r"(?<=[.!?])\s+", " ".join(text.split())) if len(s.split()) > 6]
+    return pool
+
+
+SENTENCES: list[str] = []
+
+
 def sentence(rng: random.Random) -> str:
-    return f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} {rng.choice(OBJECTS)} {rng.choice(TAILS)}"
+    if not SENTENCES:
+        SENTENCES.extend(_example_sentences() or [
+            f"{s} {v} {o} {t}" for s in SUBJECTS for v in VERBS for o in OBJECTS for t in TAILS[:1]])
+    return rng.choice(SENTENCES)
 
 
 def body(rng: random.Random, words: int) -> str:
-    parts, count = [], 0
+    parts = []
     per_section = words // len(HEADINGS)
     for heading in HEADINGS:
         parts.append(f"## {heading}\n")
         section = 0
         while section < per_section:
-            paragraph = " ".join(sentence(rng) for _ in range(rng.randint(4, 7)))
+            paragraph = " ".join(sentence(rng) for _ in range(rng.randint(3, 6)))
             section += len(paragraph.split())
             parts.append(paragraph + "\n")
-        count += section
     return "\n".join(parts)
 
 
