@@ -59,6 +59,7 @@ def _example_sentences() -> list[str]:
     for path in sorted((ROOT / "content").glob("*/*.md")):
         _, text = frontmatter.split(path.read_text(encoding="utf-8"))
         text = re.sub(r"^#.*$|^>.*$|^\s*[-*\d.]+\s", "", text, flags=re.M)
+        text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
         text = re.sub(r"\b(Child|Baby|Sibling Group|Young Person) [A-Z]\b", "the child", text)
         pool += [s.strip() for s in re.split(r"(?<=[.!?])\s+", " ".join(text.split())) if len(s.split()) > 6]
     return pool
