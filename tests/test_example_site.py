@@ -108,3 +108,12 @@ def test_the_example_deadline_uses_its_closure_days(example):
     # 29-31 December 2026 are the partnership's closure days, on top of the bank holidays.
     assert deadlines == {"national-panel": "2026-12-17", "ofsted": "2026-12-17",
                          "dfe": "2026-12-17", "relevant-organisations": "2026-12-14"}
+
+
+def test_the_example_progress_pages_show_every_rag_state(example):
+    pages = "".join((example.site / "progress" / slug / "index.html").read_text()
+                    for slug in ("child-t", "child-m", "sibling-group-b"))
+    for badge in ('portal-rag--green">Complete<', 'portal-rag--amber">In progress<',
+                  'portal-rag--red">Overdue<', 'portal-rag--not-started">Not started<',
+                  'portal-rag--amber">Complete, evidence awaited<'):
+        assert badge in pages, badge

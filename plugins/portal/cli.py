@@ -138,6 +138,21 @@ def build(site_dir: Path | None, now_text: str | None, strict: bool, config_file
         raise
     console.print(f"[green]Built[/] the public site in {target}")
     _append_to_ledger(publication)
+    _append_progress_history(publication)
+
+
+def _append_progress_history(publication) -> None:
+    """Record RAG totals that changed, so the dashboard can show how they have moved."""
+    from .progress_view import HISTORY_HEADER, history_updates, read_history
+
+    path = publication.project.ledger_path.parent / "progress-history"
+    lines = history_updates(publication, read_history(path))
+    if not lines:
+        return
+    with path.open("a", encoding="utf-8") as history:
+        if history.tell() == 0:
+            history.write(HISTORY_HEADER)
+        history.writelines(lines)
 
 
 def _append_to_ledger(publication) -> None:
@@ -235,6 +250,7 @@ def check(now_text: str | None, as_json: bool, config_file: str) -> None:
         findings.extend(publication.findings)
         findings.extend(planning_warnings(publication))
         findings.extend(nspcc_warnings(publication))
+        findings.extend(_progress_warnings(project, publication, plugin.config.progress_stale_after_days))
         findings.extend(_ledger_warnings(publication))
     states = []
     from .core.dates import format_date
@@ -261,6 +277,20 @@ def check(now_text: str | None, as_json: bool, config_file: str) -> None:
         _print_states(states, now, tz)
     if errors:
         sys.exit(1)
+
+
+def _progress_warnings(project, publication, stale_after_days: int) -> list[Finding]:
+    from .core.dates import local_date
+    from .core.items import Kind
+    from .core.progress import progress_warnings
+
+    today = local_date(publication.now, project.settings.timezone)
+    findings = []
+    for item in project.items.values():
+        if item.kind is Kind.PROGRESS:
+            findings += progress_warnings(item, project.bodies[item.id], today, stale_after_days,
+                                          f"content/{item.src_uri}")
+    return findings
 
 
 def _ledger_warnings(publication) -> list[Finding]:

@@ -10,6 +10,14 @@ from functools import cached_property
 from .core.items import Item, Kind
 from .core.themes import Theme
 from .project import Publication
+from .progress_view import (
+    ProgressView,
+    build_progress_view,
+    overdue_by_lead,
+    read_history,
+    totals_over_time,
+    trend_svg,
+)
 from .views import ItemView, NoticeView, build_notice, build_view
 
 LISTING_INTROS = {
@@ -36,7 +44,10 @@ def generated_pages(publication: Publication, existing: Iterable) -> list[tuple[
     pages = []
     for kind in Kind:
         src_uri = f"{kind.value}/index.md"
-        if src_uri not in have:
+        if src_uri not in have and kind is Kind.PROGRESS:
+            pages.append((src_uri, _front_matter(title="Action-plan progress",
+                                                 template="portal/dashboard.html")))
+        elif src_uri not in have:
             pages.append((src_uri, _front_matter(
                 title=kind.plural, template="portal/listing.html", listing=kind.value)))
     if "archive/index.md" not in have:
@@ -84,6 +95,7 @@ class SiteView:
         self.support_url = options.get("support_url", "support/")
         self.archive_contact = options.get("archive_contact", "")
         self._views: dict[str, ItemView] = {}
+        self._progress: dict[str, ProgressView] = {}
         self._by_src = {item.src_uri: item for item in publication.live_items}
         self._notices = {publication.project.items[i].src_uri: publication.project.items[i]
                          for i in publication.notice_pages}
@@ -105,6 +117,35 @@ class SiteView:
         ids = [i for i, kind in self.publication.notice_pages.items() if kind == "archived"]
         views = [self.notice_view(i) for i in ids]
         return sorted(views, key=lambda v: v.published_iso, reverse=True)
+
+    def progress(self, item_id: str) -> ProgressView:
+        if item_id not in self._progress:
+            self._progress[item_id] = build_progress_view(self.publication.project.items[item_id],
+                                                          self.publication)
+        return self._progress[item_id]
+
+    def progress_for_review(self, review_id: str) -> ProgressView | None:
+        for item in self.publication.live_of_kind(Kind.PROGRESS):
+            if item.review_id == review_id:
+                return self.progress(item.id)
+        return None
+
+    @property
+    def dashboard(self) -> list[ProgressView]:
+        return [self.progress(item.id) for item in self.publication.live_of_kind(Kind.PROGRESS)]
+
+    @property
+    def overdue_by_lead(self):
+        return overdue_by_lead(self.publication)
+
+    @cached_property
+    def trend(self) -> list[tuple[str, dict[str, int]]]:
+        path = self.publication.project.root / self.options.get("register_dir", "embargo") / "progress-history"
+        return totals_over_time(self.publication, read_history(path))
+
+    @property
+    def trend_chart(self) -> str:
+        return trend_svg(self.trend)
 
     def view(self, item_id: str) -> ItemView:
         if item_id not in self._views:

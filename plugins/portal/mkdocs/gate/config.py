@@ -78,6 +78,8 @@ class PortalConfig(Config):
     """Where NSPCC repository submissions go."""
     nspcc_due_working_days = c.Type(int, default=10)
     """Working days after publication by which the NSPCC submission is due."""
+    progress_stale_after_days = c.Type(int, default=92)
+    """An action not updated for longer than this is reported by ``portal check``."""
     mailing_list = c.Type(str, default="")
     """Where ``portal digest`` addresses the monthly digest."""
     outbox = c.Type(str, default="outbox")

@@ -21,6 +21,8 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from ...core.dates import UTC, format_instant
+from ...core.items import Kind
+from ...progress_view import export_csv, export_json
 from ...core.validate import kind_of
 from ...project import Project, Publication, SettingsError, load_project, load_settings
 from ...site import SiteView, generated_pages, notice_pages
@@ -110,6 +112,9 @@ class PortalPlugin(BasePlugin[PortalConfig]):
             files.append(File.generated(config, src_uri, content=content))
         for src_uri, content in generated_pages(self.publication, files):
             files.append(File.generated(config, src_uri, content=content))
+        for item in self.publication.live_of_kind(Kind.PROGRESS):
+            files.append(File.generated(config, f"{item.id}.csv", content=export_csv(item, self.publication)))
+            files.append(File.generated(config, f"{item.id}.json", content=export_json(item, self.publication)))
         return files
 
     def on_nav(self, nav, *, config: MkDocsConfig, files: Files):
