@@ -61,10 +61,16 @@ class Document(FPDF):
             if heading and "\n" not in block:
                 self.heading(heading.group(2), min(len(heading.group(1)), 3))
                 continue
+            entries: list[str] = []  # a paragraph's wrapped lines join; list items stay apart
             for line in block.splitlines():
                 line = line.strip().lstrip(">").strip()
                 bullet = re.match(r"^([-*+]|\d+\.)\s+", line)
-                self.para(("  - " + line[bullet.end():]) if bullet else line)
+                if bullet or not entries:
+                    entries.append(("  - " + line[bullet.end():]) if bullet else line)
+                else:
+                    entries[-1] += " " + line
+            for entry in entries:
+                self.para(entry)
             self.ln(3)
 
     def bullets(self, title: str, entries) -> None:

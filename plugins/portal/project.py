@@ -30,7 +30,7 @@ from .core.publication import Decision, RuleContext, decide_all
 from .core.register import RegisterEntry, parse_entry
 from .core.settings import Settings
 from .core.themes import ThemeVocabulary, vocabulary_from_data
-from .core.validate import kind_of, validate_item
+from .core.validate import kind_of, validate_body, validate_item
 from .pdf import PdfFacts, PdfProblem, read_facts
 
 # MkDocs renders all of these as pages; an item must be .md so that the rules see it.
@@ -304,6 +304,10 @@ def load_project(root: Path, settings: Settings, docs_dir: str = "content",
         item, findings = validate_item(src_uri, meta, settings, project.files, prefix)
         project.findings.extend(findings)
         if item is not None:
+            body_findings = validate_body(item, body, shown)
+            project.findings.extend(body_findings)
+            if body_findings:
+                continue
             project.items[item.id] = item
             project.bodies[item.id] = body
     _check_references(project, prefix)

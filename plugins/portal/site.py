@@ -189,6 +189,15 @@ class SiteView:
                 counts[theme] = counts.get(theme, 0) + 1
         return [(t, counts[t.id]) for t in themes_in_use(self.publication)]
 
+    def group_by_kind(self, views: Collection[ItemView]) -> list[tuple[str, str, list[ItemView]]]:
+        """Views grouped by type, reviews first: for theme pages."""
+        groups = []
+        for kind in Kind:
+            items = [v for v in views if v.kind == kind.value]
+            if items:
+                groups.append((kind.value, kind.plural, items))
+        return groups
+
     def themes_of(self, views: Collection[ItemView]) -> list[tuple[str, str]]:
         """(id, label) of the themes these items carry, in vocabulary order."""
         used = {link.url.split("/")[1] for view in views for link in view.themes}

@@ -95,6 +95,11 @@ def build_notice(item: Item, publication: Publication, contact: str) -> NoticeVi
     return view
 
 
+def pack_path(item: Item) -> str:
+    """Where a case study's trainer pack is published."""
+    return f"{item.id}/trainer-pack.zip"
+
+
 def item_type(item: Item) -> tuple[str, str]:
     """An item's sub-type id and label (review type, briefing type) for listings and filters."""
     if item.kind is Kind.REVIEW:
@@ -121,6 +126,10 @@ def build_view(item: Item, publication: Publication) -> ItemView:
         review = project.items[item.review_id]
         review_link = Link(review.title, review.url)
     details = dict(item.details)
+    if item.kind is Kind.CASE_STUDY:
+        details["pack_url"] = pack_path(item)
+        if item.review_id and publication.is_live(item.review_id):
+            details["key_recommendations"] = project.items[item.review_id].details.get("recommendations", ())
     if item.kind is Kind.REVIEW:
         details["published_form_label"] = PUBLISHED_FORMS[details["published_form"]]
     return ItemView(

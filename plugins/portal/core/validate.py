@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import posixpath
+import re
 from collections.abc import Callable, Collection
 from typing import Any
 
@@ -291,6 +292,37 @@ def validate_item(
         ),
         c.findings,
     )
+
+
+SEVEN_MINUTE_PARTS = ("Background", "Why it matters", "Information", "What to do",
+                      "Questions to consider", "Reflection", "Further information")
+
+
+def _heading_text(line: str) -> str:
+    text = line.lstrip("#").strip()
+    return re.sub(r"^\d+[.)]?\s*", "", text).strip().lower()
+
+
+def validate_body(item: Item, body: str, path: str) -> list[Finding]:
+    """Rules about the body: a seven-minute briefing has its fixed seven parts, in order,
+    as '## ' headings (numbering optional)."""
+    if item.kind is not Kind.BRIEFING or item.details.get("briefing_type") != "seven-minute":
+        return []
+    found = [_heading_text(line) for line in body.splitlines() if line.startswith("## ")]
+    expected = ", ".join(f"{n}. {part}" for n, part in enumerate(SEVEN_MINUTE_PARTS, start=1))
+    findings = []
+    positions = []
+    for number, part in enumerate(SEVEN_MINUTE_PARTS, start=1):
+        if part.lower() not in found:
+            findings.append(error(path, "body", "seven-minute-part-missing",
+                                  f"the seven-minute briefing has no '## {number}. {part}' section "
+                                  f"(its seven parts, in order: {expected})", item.id))
+        else:
+            positions.append(found.index(part.lower()))
+    if not findings and positions != sorted(positions):
+        findings.append(error(path, "body", "seven-minute-order",
+                              f"the seven parts of a seven-minute briefing come in order: {expected}", item.id))
+    return findings
 
 
 def _instant(value: Any, settings: Settings):

@@ -22,7 +22,9 @@ from mkdocs.structure.pages import Page
 
 from ...core.dates import UTC, format_instant
 from ...core.items import Kind
+from ...packs import trainer_pack
 from ...progress_view import export_csv, export_json
+from ...views import pack_path
 from ...core.validate import kind_of
 from ...project import Project, Publication, SettingsError, load_project, load_settings
 from ...site import SiteView, generated_pages, notice_pages
@@ -112,6 +114,10 @@ class PortalPlugin(BasePlugin[PortalConfig]):
             files.append(File.generated(config, src_uri, content=content))
         for src_uri, content in generated_pages(self.publication, files):
             files.append(File.generated(config, src_uri, content=content))
+        partnership = self.config.partnership or config.site_name
+        for item in self.publication.live_of_kind(Kind.CASE_STUDY):
+            files.append(File.generated(config, pack_path(item), content=trainer_pack(
+                item, self.publication, partnership, config.site_url or "")))
         for item in self.publication.live_of_kind(Kind.PROGRESS):
             files.append(File.generated(config, f"{item.id}.csv", content=export_csv(item, self.publication)))
             files.append(File.generated(config, f"{item.id}.json", content=export_json(item, self.publication)))
