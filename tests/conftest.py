@@ -95,20 +95,38 @@ def site(tmp_path: Path) -> Site:
 
 
 def every_byte(directory: Path):
-    """(path, bytes) for every file in a built site, gzip-compressed files decompressed.
+    """(path, bytes) for every file in a built site, with what is compressed opened up.
 
-    Pagefind's index and fragments are gzip streams (sometimes behind a 'pagefind_dcd'
-    signature): both are opened, so a canary cannot hide in them.
+    Gzip streams (sitemap.xml.gz, Pagefind's index and fragments) are decompressed; zip
+    archives (trainer packs) are opened member by member; PDFs (whose text is in
+    compressed streams) also yield their extracted text and metadata. A canary cannot
+    hide in any of them.
     """
     for path in sorted(p for p in directory.rglob("*") if p.is_file()):
-        data = path.read_bytes()
-        yield path, data
-        for start in (0, data.find(b"\x1f\x8b")):
-            if start >= 0 and data[start:start + 2] == b"\x1f\x8b":
-                try:
-                    yield path, gzip.decompress(data[start:])
-                except (OSError, EOFError):
-                    pass
+        yield from _opened(path, path.read_bytes())
+
+
+def _opened(path: Path, data: bytes):
+    import io
+    import zipfile
+
+    yield path, data
+    for start in (0, data.find(b"\x1f\x8b")):
+        if start >= 0 and data[start:start + 2] == b"\x1f\x8b":
+            try:
+                yield path, gzip.decompress(data[start:])
+            except (OSError, EOFError):
+                pass
+    if data[:4] == b"PK\x03\x04":
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for name in archive.namelist():
+                yield from _opened(path / name, archive.read(name))
+    if data[:5] == b"%PDF-":
+        from pypdf import PdfReader
+
+        reader = PdfReader(io.BytesIO(data))
+        text = "\n".join(page.extract_text() or "" for page in reader.pages)
+        yield path, (text + "\n" + repr(reader.metadata)).encode("utf-8")
 
 
 def find_in_site(directory: Path, needle: str) -> list[str]:

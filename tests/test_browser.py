@@ -78,7 +78,7 @@ def test_typing_a_query_shows_results(page, served):
 def test_a_filter_narrows_the_results(page, served):
     search(page, served, "neglect")
     before = len(result_titles(page))
-    page.locator(".pagefind-ui__filter-name").get_by_text("Type", exact=True).click()
+    page.locator(".pagefind-ui__filter-name", has_text=re.compile(r"^\s*Type\s*$")).click()
     page.locator(".pagefind-ui__filter-label", has_text="Case study").click()
     page.wait_for_timeout(500)
     after = result_titles(page)
@@ -149,3 +149,48 @@ def test_keyboard_only(page, served):
     assert outline == "rgb(255, 221, 0)"  # the visible yellow focus state
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(re.escape(target.split("#")[0])))
+
+
+def test_a_trainer_goes_from_a_theme_to_a_case_study_and_downloads_its_pack(page, served, tmp_path):
+    import io
+    import zipfile
+
+    from pypdf import PdfReader
+
+    page.goto(served + "themes/infants/")
+    page.locator("#case-studies").scroll_into_view_if_needed()
+    page.get_by_role("link", name="Seeing the baby behind the treatment plan").first.click()
+    page.wait_for_url(re.compile(r"/case-studies/seeing-the-baby-in-parental-treatment/"))
+    questions = page.locator(".portal-questions li").all_inner_texts()
+    assert len(questions) >= 4
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name=re.compile("Download the trainer pack")).click()
+    target = tmp_path / "pack.zip"
+    download_info.value.save_as(target)
+    with zipfile.ZipFile(target) as archive:
+        files = {name.rsplit("/", 1)[-1]: archive.read(name) for name in archive.namelist()}
+    assert set(files) == {"case-study.pdf", "questions-handout.pdf", "facilitator-note.pdf"}
+    assert len(PdfReader(io.BytesIO(files["case-study.pdf"])).pages) >= 1
+    handout = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(files["questions-handout.pdf"])).pages).split())
+    for question in questions:
+        printable = question.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
+        assert " ".join(printable.split()) in handout, question
+
+
+SEVEN_MINUTE = ["seven-minute-hidden-harm-babies", "seven-minute-bruising-non-mobile-babies",
+                "seven-minute-voice-of-children-domestic-abuse"]
+
+
+@pytest.mark.parametrize("slug", SEVEN_MINUTE)
+def test_a_seven_minute_briefing_prints_on_at_most_two_a4_pages(page, served, slug, tmp_path):
+    from pypdf import PdfReader
+
+    page.goto(served + f"briefings/{slug}/")
+    page.emulate_media(media="print")
+    target = tmp_path / f"{slug}.pdf"
+    page.pdf(path=str(target), format="A4", print_background=True)
+    pages = len(PdfReader(target).pages)
+    text = PdfReader(target).pages[0].extract_text()
+    assert 1 <= pages <= 2, f"{slug} prints on {pages} pages"
+    assert "Northmere Safeguarding Children Partnership" not in text.split("\n")[0]  # no site header
+    assert "1. Background" in text
