@@ -143,3 +143,55 @@ def find_in_site(directory: Path, needle: str) -> list[str]:
         if any(e in lowered for e in encoded):
             hits.append(str(path.relative_to(directory)))
     return sorted(set(hits))
+
+
+# --- the example site served on 127.0.0.1, and real headless Chromium ---------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+class _QuietHandler(__import__("http.server").server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory):
+    """The example site, built at NOW and served over HTTP on 127.0.0.1."""
+    import functools
+    import http.server
+    import threading
+
+    root = tmp_path_factory.mktemp("served") / "project"
+    shutil.copytree(REPO, root, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "site", "preview", "__pycache__", "*.egg-info", "tests", "outbox", "node_modules"))
+    result = Site(root).build()
+    assert result.exit_code == 0, result.output
+    handler = functools.partial(_QuietHandler, directory=str(root / "site"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(f"{page.url}: {exc.message}\n{exc.stack}"))
+    yield page
+    context.close()
+    assert errors == []

@@ -111,34 +111,56 @@ def new(directory: Path) -> None:
               help="Build as at this time (YYYY-MM-DD or 'YYYY-MM-DD HH:MM', site timezone). "
                    "Not later than the real time.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--preview", is_flag=True,
+              help="An internal preview (default folder preview/): every item, those not yet public "
+                   "marked EMBARGOED or DRAFT, every page noindex; --now may be any time.")
 @click.option("-f", "--config-file", default=CONFIG_FILE, show_default=True)
-def build(site_dir: Path | None, now_text: str | None, strict: bool, config_file: str) -> None:
+def build(site_dir: Path | None, now_text: str | None, strict: bool, preview: bool, config_file: str) -> None:
     """Build the public site: only live items, with search, feeds and JSON.
 
     The site is written to a temporary folder and swapped in only when complete: a
     failing build leaves the previous site untouched.
     """
     config, plugin = _load(config_file)
-    target = Path(site_dir or config.site_dir).resolve()
+    public_dir = Path(config.site_dir).resolve()
+    root = Path(config.config_file_path).resolve().parent
+    target = Path(site_dir).resolve() if site_dir else (root / "preview" if preview else public_dir)
     docs = Path(config.docs_dir).resolve()
     if target == docs or docs in target.parents or target in docs.parents:
         raise click.UsageError(f"--site-dir {target} overlaps the content folder {docs}")
-    if (target / PREVIEW_MARKER).exists():
+    if preview:
+        _check_preview_target(target, public_dir)
+    elif (target / PREVIEW_MARKER).exists():
         raise click.UsageError(
             f"{target} holds an internal preview (it has {PREVIEW_MARKER}): a public build "
             "never writes over a preview. Choose another --site-dir or delete the preview.")
-    now = _parse_now(now_text, _settings_tz(plugin), allow_future=False)
+    now = _parse_now(now_text, _settings_tz(plugin), allow_future=preview)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
     try:
-        publication = _run_mkdocs(config_file, staging, now, strict)
+        publication = _run_mkdocs(config_file, staging, now, strict, preview)
+        if preview:
+            (staging / PREVIEW_MARKER).write_text(
+                "An internal preview built by 'portal build --preview'. Never publish this folder.\n")
         _swap_in(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    if preview:
+        console.print(f"[yellow]Built an internal preview[/] in {target}: not for publication")
+        return
     console.print(f"[green]Built[/] the public site in {target}")
     _append_to_ledger(publication)
     _append_progress_history(publication)
+
+
+def _check_preview_target(target: Path, public_dir: Path) -> None:
+    """A preview never goes where the public site goes, or over anything but a preview."""
+    if target == public_dir:
+        raise click.UsageError(f"{target} is the public site folder (site_dir): a preview goes "
+                               "elsewhere (default preview/)")
+    if target.exists() and any(target.iterdir()) and not (target / PREVIEW_MARKER).exists():
+        raise click.UsageError(f"{target} exists and is not a preview: choose an empty folder")
 
 
 def _append_progress_history(publication) -> None:
@@ -172,12 +194,14 @@ def _append_to_ledger(publication) -> None:
                   f"{path.relative_to(publication.project.root)} (commit it)")
 
 
-def _run_mkdocs(config_file: str, site_dir: Path, now: datetime | None, strict: bool):
+def _run_mkdocs(config_file: str, site_dir: Path, now: datetime | None, strict: bool,
+                preview: bool = False):
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.exceptions import Abort, MkDocsException
 
     config, plugin = _load(config_file, site_dir=str(site_dir), strict=strict)
     plugin.now = now
+    plugin.preview = preview
     handler = _LogHandler()
     mkdocs_logger = logging.getLogger("mkdocs")
     mkdocs_logger.addHandler(handler)
@@ -185,7 +209,7 @@ def _run_mkdocs(config_file: str, site_dir: Path, now: datetime | None, strict: 
     previous_propagate = mkdocs_logger.propagate
     mkdocs_logger.propagate = False
     try:
-        with console.status("Building the public site…"):
+        with console.status("Building the internal preview…" if preview else "Building the public site…"):
             mkdocs_build(config)
         return plugin.publication
     except (Abort, MkDocsException) as exc:
@@ -572,6 +596,59 @@ def nspcc(item_id: str, outbox: Path | None, send: bool, resend: bool, config_fi
                        {"submitted_on": local_date(publication.now, tz).isoformat(),
                         "reference": str(pack.message["Message-ID"])}, replace=resend)
     console.print(f"sent to {pack.message['To']}; recorded in {register_file}", markup=False)
+
+
+@main.group()
+def identifiers() -> None:
+    """A review's deny-list: real names and places it must never show, kept only as
+    salted hashes in embargo/<id>.identifiers."""
+
+
+@identifiers.command("add")
+@click.argument("item_id", metavar="ID")
+@click.option("-f", "--config-file", default=CONFIG_FILE, show_default=True)
+def identifiers_add(item_id: str, config_file: str) -> None:
+    """Add names and places to ID's deny-list, one per line, typed at a hidden prompt or
+    piped on standard input (never as arguments, which shells keep in their history)."""
+    from .disclosure import add_identifiers
+
+    _, plugin, project, _, _ = _open_project(config_file)
+    item = _item(project, item_id)
+    if sys.stdin.isatty():
+        phrases = []
+        err_console.print("Type each name or place and press Enter; an empty line ends. "
+                          "Nothing you type is shown or stored as text.")
+        while True:
+            phrase = click.prompt("Name or place", default="", hide_input=True, show_default=False,
+                                  err=True)
+            if not phrase.strip():
+                break
+            phrases.append(phrase)
+    else:
+        phrases = [line for line in sys.stdin.read().splitlines() if line.strip()]
+    path = project.root / plugin.config.register_dir / f"{item.id}.identifiers"
+    added = add_identifiers(path, item.id, phrases)
+    console.print(f"Added {added} identifier{'s' if added != 1 else ''} to {path.relative_to(project.root)} "
+                  "(salted hashes only). Run 'portal check' to scan the item.")
+
+
+@main.command()
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the copy (default: NAME-scrubbed.pdf beside it).")
+def scrub(source: Path, output: Path | None) -> None:
+    """Write a copy of a PDF with its metadata removed (Author, Title, Subject, Keywords,
+    Creator, Producer and the XMP packet). The original is left as it is."""
+    from .scrub import scrub_pdf
+
+    target = output or source.with_name(f"{source.stem}-scrubbed.pdf")
+    if target.resolve() == source.resolve():
+        raise click.UsageError("--output must differ from the source: the original is kept")
+    try:
+        removed = scrub_pdf(source, target)
+    except ValueError as exc:
+        raise ContentErrors(f"{source}: {exc}") from exc
+    console.print(f"wrote {target}; removed: {', '.join(removed) or 'nothing (no metadata)'}", markup=False)
 
 
 @main.command()

@@ -20,7 +20,7 @@ from typing import Any
 
 from . import frontmatter
 from .core.circulation import DEFAULT_RULES, CirculationRule
-from .core.dates import DateError, load_timezone, parse_date, parse_time_of_day
+from .core.dates import DateError, format_instant, load_timezone, parse_date, parse_time_of_day
 from .core.findings import Finding, error, errors_in
 from .core.items import Item, Kind
 from .core.ledger import LedgerEntry, LedgerError, changed_line, published_line
@@ -31,7 +31,9 @@ from .core.register import RegisterEntry, parse_entry
 from .core.settings import Settings
 from .core.themes import ThemeVocabulary, vocabulary_from_data
 from .core.validate import kind_of, validate_body, validate_item
-from .pdf import PdfFacts, PdfProblem, read_facts
+from .disclosure import Disclosure, find_disclosures, read_deny_list
+from .core.anonymise import DEFAULT_ALLOWED_EMAIL_DOMAINS, DEFAULT_ALLOWED_NUMBERS, DenyList
+from .pdf import PdfFacts, PdfProblem, extract_text, read_facts
 
 # MkDocs renders all of these as pages; an item must be .md so that the rules see it.
 MARKDOWN_EXTENSIONS = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
@@ -69,6 +71,8 @@ def load_settings(options: dict[str, Any], project_dir: Path, config_file: str =
         area=str(options.get("area") or ""),
         circulation_rules=rules,
         nspcc_due_working_days=int(options.get("nspcc_due_working_days", 10)),
+        allowed_phone_numbers=tuple(options.get("allowed_phone_numbers") or DEFAULT_ALLOWED_NUMBERS),
+        allowed_email_domains=tuple(options.get("allowed_email_domains") or DEFAULT_ALLOWED_EMAIL_DOMAINS),
     )
 
 
@@ -143,6 +147,8 @@ class Project:
     pdfs: dict[str, PdfFacts] = field(default_factory=dict)
     ledger: dict[str, LedgerEntry] = field(default_factory=dict)
     ledger_path: Path | None = None
+    deny_lists: dict[str, DenyList] = field(default_factory=dict)
+    _pdf_texts: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def errors(self) -> list[Finding]:
@@ -154,9 +160,38 @@ class Project:
         return {item_id: content_hash(item, self.bodies[item_id], self.docs_dir)
                 for item_id, item in self.items.items()}
 
+    @cached_property
+    def disclosures(self) -> dict[str, list[Disclosure]]:
+        """Identifying details found in each item (its fields, body, PDF text and metadata)."""
+        return find_disclosures(self)
+
+    def pdf_text(self, path: str) -> str:
+        if path not in self._pdf_texts:
+            self._pdf_texts[path] = extract_text(self.docs_dir / path)
+        return self._pdf_texts[path]
+
+    def preview(self, now: datetime, real_now: datetime) -> Publication:
+        """The internal preview: everything not withdrawn, as the site will look at ``now``,
+        with a banner on each item that is not public by the real clock."""
+        public_now = self.decide(now)
+        public_today = self.decide(real_now)
+        decisions = {}
+        banners = {}
+        tz = self.settings.timezone
+        for item_id, decision in public_now.decisions.items():
+            codes = {block.code for block in decision.blocks}
+            keep_out = {"withdrawal", "withdrawn", "archived", "no-publication-date"} & codes
+            decisions[item_id] = decision if keep_out else Decision(item_id)
+            if not keep_out and not public_today.decisions[item_id].is_live:
+                banners[item_id] = preview_banner(self.items[item_id], public_today.decisions[item_id], tz)
+        return Publication(now, self, decisions, [], preview=True, banners=banners)
+
     def decide(self, now: datetime) -> Publication:
         published = published_by(self.ledger, now)
-        ctx = RuleContext(now=now, settings=self.settings, register=self.register, ledger=published)
+        blocking = {item_id: tuple(d.message for d in found if not d.acknowledged)
+                    for item_id, found in self.disclosures.items()}
+        ctx = RuleContext(now=now, settings=self.settings, register=self.register, ledger=published,
+                          disclosures=blocking)
         decisions = decide_all(self.items.values(), ctx)
         findings = protection_findings(self.items, decisions, self.ledger, self.register,
                                        self.hashes, now, self.settings)
@@ -172,6 +207,10 @@ class Publication:
     decisions: dict[str, Decision]
     findings: list[Finding] = field(default_factory=list)
     """Errors of the twelve-month rule and change history: the build must not go ahead."""
+    preview: bool = False
+    """An internal preview (never published): every item, marked."""
+    banners: dict[str, str] = field(default_factory=dict)
+    """In a preview, the mark of each item that is not public today."""
 
     def is_live(self, item_id: str) -> bool:
         decision = self.decisions.get(item_id)
@@ -240,6 +279,20 @@ class Publication:
         attachment that is not live, and any file in an item folder no live item claims."""
         return {path for path in self.project.files
                 if is_item_area(path) and path not in self.published_files}
+
+
+def preview_banner(item: Item, decision: Decision, tz) -> str:
+    """What a preview says on an item that is not public by the real clock."""
+    codes = {block.code for block in decision.blocks}
+    when = format_instant(item.publish_at, tz) if item.publish_at else "no date set"
+    if "draft" in codes or "no-publication-date" in codes:
+        return f"DRAFT: not approved for publication (planned {when})"
+    if "legal-hold" in codes:
+        return f"EMBARGOED: on legal hold ({item.legal_hold.reason}); publication {when} at the earliest"
+    if "embargoed" in codes:
+        return f"EMBARGOED until {when}"
+    reasons = "; ".join(block.message for block in decision.blocks)
+    return f"NOT PUBLISHED: {reasons}"
 
 
 def is_item_area(path: str) -> bool:
@@ -314,7 +367,24 @@ def load_project(root: Path, settings: Settings, docs_dir: str = "content",
     _read_attachments(project, prefix)
     _load_register(project, root / register_dir, register_dir)
     _load_ledger(project, root / register_dir / "ledger", f"{register_dir}/ledger")
+    _load_deny_lists(project, root / register_dir, register_dir)
     return project
+
+
+def _load_deny_lists(project: Project, register_dir: Path, shown_dir: str) -> None:
+    if not register_dir.is_dir():
+        return
+    for path in sorted(register_dir.rglob("*.identifiers")):
+        item_id = path.relative_to(register_dir).as_posix()[: -len(".identifiers")]
+        shown = f"{shown_dir}/{item_id}.identifiers"
+        try:
+            project.deny_lists[item_id] = read_deny_list(path)
+        except ValueError as exc:
+            project.findings.append(error(shown, "", "bad-identifiers", str(exc), item_id))
+            continue
+        if item_id not in project.items and f"{item_id}.md" not in project.files:
+            project.findings.append(error(shown, "", "register-orphan",
+                                          f"identifiers for {item_id!r}, but there is no content/{item_id}.md"))
 
 
 def _load_ledger(project: Project, path: Path, shown: str) -> None:

@@ -100,6 +100,13 @@ class SiteView:
         self._notices = {publication.project.items[i].src_uri: publication.project.items[i]
                          for i in publication.notice_pages}
 
+    @property
+    def preview(self) -> bool:
+        return self.publication.preview
+
+    def banner(self, item_id: str) -> str:
+        return self.publication.banners.get(item_id, "")
+
     def item_for(self, src_uri: str) -> Item | None:
         """The live item whose page this is, or None."""
         return self._by_src.get(src_uri)

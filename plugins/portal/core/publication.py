@@ -34,6 +34,7 @@ class State(str, Enum):
     NONCOMPLIANT = "noncompliant"
     DEPENDENT = "review-not-live"
     ARCHIVED = "archived"
+    DISCLOSURE = "identifying-detail"
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,8 @@ class RuleContext:
     register: Mapping[str, RegisterEntry] = field(default_factory=dict)
     ledger: Mapping[str, LedgerEntry] = field(default_factory=dict)
     """Items already published (first publication at or before ``now``)."""
+    disclosures: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Unacknowledged identifying details found in each item, as messages."""
 
     def entry(self, item_id: str) -> RegisterEntry:
         return self.register.get(item_id) or RegisterEntry()
@@ -204,8 +207,16 @@ def rule_archived(item: Item, ctx: RuleContext) -> Block | None:
     return Block(State.ARCHIVED, "archived", "archived: available on request")
 
 
+def rule_no_identifying_details(item: Item, ctx: RuleContext) -> list[Block]:
+    """DOMAIN rule 1: nothing goes live that could identify a child, a family member or a
+    practitioner who should not be named, unless that one finding is acknowledged."""
+    return [Block(State.DISCLOSURE, "identifying-detail", message, is_error=True)
+            for message in ctx.disclosures.get(item.id, ())]
+
+
 RULES: list[Rule] = [rule_approved, rule_publication_time, rule_legal_hold, rule_circulation,
-                     rule_withheld_notified, rule_withdrawal, rule_archived]
+                     rule_withheld_notified, rule_withdrawal, rule_archived,
+                     rule_no_identifying_details]
 
 
 def decide(item: Item, ctx: RuleContext, rules: Iterable[Rule] | None = None) -> Decision:

@@ -100,6 +100,11 @@ def parse_entry(data: Any, path: str, item_id: str) -> tuple[RegisterEntry | Non
             if on:
                 withdrawal = Withdrawal(on, str(raw_w["reason_public"]), str(raw_w["authorised_by"]))
 
+    acknowledged = data.get("acknowledged")
+    if acknowledged is not None and (not isinstance(acknowledged, dict) or not all(
+            isinstance(v, str) and v.strip() for v in acknowledged.values())):
+        fail("acknowledged", "expected a mapping of finding id to the reason it is safe to publish, "
+             "e.g. {postcode-1a2b3c4d5e: \"The partnership's office address\"}")
     extra = {k: data[k] for k in ("not_published_notified", "acknowledged") if k in data}
     if findings:
         return None, findings

@@ -7,6 +7,7 @@ from datetime import date, time
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
+from .anonymise import DEFAULT_ALLOWED_EMAIL_DOMAINS, DEFAULT_ALLOWED_NUMBERS
 from .calendar import WorkingDays
 from .circulation import DEFAULT_RULES, CirculationRule
 from .themes import ThemeVocabulary
@@ -32,6 +33,8 @@ class Settings:
     area: str = ""
     circulation_rules: tuple[CirculationRule, ...] = DEFAULT_RULES
     nspcc_due_working_days: int = 10
+    allowed_phone_numbers: tuple[str, ...] = DEFAULT_ALLOWED_NUMBERS
+    allowed_email_domains: tuple[str, ...] = DEFAULT_ALLOWED_EMAIL_DOMAINS
 
     @cached_property
     def calendar(self) -> WorkingDays:

@@ -3,6 +3,7 @@
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 
+from ...core.anonymise import DEFAULT_ALLOWED_EMAIL_DOMAINS, DEFAULT_ALLOWED_NUMBERS
 from ...core.circulation import DEFAULT_RULES
 from ...core.nspcc import DEFAULT_ADDRESS
 
@@ -80,6 +81,10 @@ class PortalConfig(Config):
     """Working days after publication by which the NSPCC submission is due."""
     progress_stale_after_days = c.Type(int, default=92)
     """An action not updated for longer than this is reported by ``portal check``."""
+    allowed_phone_numbers = c.Type(list, default=list(DEFAULT_ALLOWED_NUMBERS))
+    """Phone numbers that may be published (helplines); any other is an identifying detail."""
+    allowed_email_domains = c.Type(list, default=list(DEFAULT_ALLOWED_EMAIL_DOMAINS))
+    """Email domains that may be published (official addresses); any other is an identifying detail."""
     mailing_list = c.Type(str, default="")
     """Where ``portal digest`` addresses the monthly digest."""
     outbox = c.Type(str, default="outbox")

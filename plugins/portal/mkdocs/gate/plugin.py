@@ -46,6 +46,8 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         super().__init__()
         self.now: datetime | None = None
         """The build's instant; None means the real clock. ``portal build --now`` sets it."""
+        self.preview = False
+        """An internal preview (``portal build --preview``): everything, marked, noindex."""
         self.project: Project | None = None
         self.publication: Publication | None = None
         self.site: SiteView | None = None
@@ -76,7 +78,12 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         """
         self.project = self.load_project(config)
         now = self.now or datetime.now(UTC)
-        self.publication = self.project.decide(now) if not self.project.errors else None
+        if self.project.errors:
+            self.publication = None
+        elif self.preview:
+            self.publication = self.project.preview(now, datetime.now(UTC))
+        else:
+            self.publication = self.project.decide(now)
         self._blocked = None
         errors = self.project.errors or self.publication.findings
         if errors:
@@ -156,6 +163,7 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         templates are left as they are (they print trusted HTML unescaped).
         """
         env.autoescape = lambda name: bool(name) and name.startswith("portal/")
+        env.globals["portal"] = self.site  # also for pages without a page context (404.html)
         return env
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,

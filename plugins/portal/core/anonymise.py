@@ -1,0 +1,157 @@
+"""Detectors of identifying details (DOMAIN rule 1): what could make a child, a family
+member or a practitioner identifiable in published text.
+
+Each detector returns ``Detection(kind, match, start, end)``. They are tuned on the
+labelled corpus in ``tests/data/anonymisation_corpus.yaml``: no misses there, and few
+false alarms on the things real reports are full of (meeting dates, legislation years,
+paragraph numbers, helplines, official addresses).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
+          "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
+DAY_MONTH_YEAR = (
+    rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{MONTHS})\.?,?\s+\d{{2,4}}"   # 3rd April 2016
+    rf"|(?:{MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"                  # April 3, 2016
+    r"|\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}"                                         # 03/04/2016
+    r"|\d{4}-\d{2}-\d{2})"                                                        # 2016-04-03
+)
+_DATE = re.compile(DAY_MONTH_YEAR, re.I)
+_BIRTH_CUE = re.compile(r"\b(?:date\s+of\s+birth\b|d\.\s?o\.\s?b\.?|dob\b|born\b|birth\s?date\b|birthday\b)", re.I)
+_POSTCODE = re.compile(
+    r"\b(?:GIR\s?0AA|(?:[A-PR-UWYZ][0-9][0-9]?|[A-PR-UWYZ][A-HK-Y][0-9][0-9]?|[A-PR-UWYZ][0-9][A-HJKPSTUW]"
+    r"|[A-PR-UWYZ][A-HK-Y][0-9][ABEHMNPRVWXY])\s?[0-9][ABD-HJLNP-UW-Z]{2})\b", re.I)
+_NHS = re.compile(r"(?<![\d/\-])(\d{3})[ \-]?(\d{3})[ \-]?(\d{4})(?![\d/\-])")
+_NI = re.compile(r"\b(?!BG|GB|KN|NK|NT|TN|ZZ)([A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z])\s?(\d{2})\s?(\d{2})\s?(\d{2})\s?([A-D])\b", re.I)
+_PHONE = re.compile(r"(?<![\w/])(?:\+44\s?\(?0?\)?\s?|\(?0)(?:\d[\s\-\)]{0,2}){9,10}(?!\d)")
+_EMAIL = re.compile(r"\b[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}\b")
+STREET_SUFFIXES = ("Road|Rd|Street|St|Avenue|Ave|Lane|Close|Drive|Way|Crescent|Court|Place|Gardens|"
+                   "Terrace|Grove|Walk|Row|Square|Mews|View|Rise|Hill|Parade|Park|Green|Vale")
+_ADDRESS = re.compile(rf"\b\d{{1,4}}[A-Za-z]?,?\s+(?:[A-Z][a-z'’]+\s+){{1,3}}(?:{STREET_SUFFIXES})\b")
+
+DEFAULT_ALLOWED_NUMBERS = ("0808 800 5000", "0800 1111", "116 123", "0808 2000 247", "0800 068 4141",
+                           "0808 802 6868", "0300 123 4666", "111", "999")
+DEFAULT_ALLOWED_EMAIL_DOMAINS = ("education.gov.uk", "ofsted.gov.uk", "nspcc.org.uk", "gov.uk")
+
+
+@dataclass(frozen=True)
+class Detection:
+    kind: str
+    match: str
+    start: int
+    end: int
+
+
+def nhs_number_is_valid(digits: str) -> bool:
+    """The NHS number's modulus 11 check digit."""
+    if len(digits) != 10 or not digits.isdigit() or len(set(digits)) == 1:
+        return False
+    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1)))
+    check = 11 - total % 11
+    if check == 11:
+        check = 0
+    return check != 10 and check == int(digits[9])
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+def detect(text: str, allowed_numbers: Iterable[str] = DEFAULT_ALLOWED_NUMBERS,
+           allowed_email_domains: Iterable[str] = DEFAULT_ALLOWED_EMAIL_DOMAINS) -> list[Detection]:
+    """Every identifying detail found in ``text``, in order."""
+    found: list[Detection] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(kind: str, start: int, end: int) -> None:
+        if any(start < e and end > s for s, e in taken):
+            return
+        taken.append((start, end))
+        found.append(Detection(kind, text[start:end], start, end))
+
+    for m in _EMAIL.finditer(text):
+        domain = m.group(0).rsplit("@", 1)[1].lower()
+        allowed = tuple(d.lower() for d in allowed_email_domains)
+        if not any(domain == d or domain.endswith("." + d) for d in allowed):
+            add("email", m.start(), m.end())
+        else:
+            taken.append((m.start(), m.end()))
+    for m in _NI.finditer(text):
+        add("ni-number", m.start(), m.end())
+    for m in _NHS.finditer(text):
+        if nhs_number_is_valid("".join(m.groups())):
+            add("nhs-number", m.start(), m.end())
+    allowed_digits = {_digits(n) for n in allowed_numbers}
+    for m in _PHONE.finditer(text):
+        digits = _digits(m.group(0))
+        national = "0" + digits[2:] if digits.startswith("44") else digits
+        if national in allowed_digits or digits in allowed_digits or len(national) not in (10, 11):
+            continue
+        start, end = m.start(), m.end()
+        while end > start and not text[end - 1].isdigit():
+            end -= 1
+        if text[start] == "(" and ")" not in text[start:end]:
+            start += 1
+        add("phone", start, end)
+    for m in _DATE.finditer(text):
+        before = text[max(0, m.start() - 60):m.start()]
+        if _BIRTH_CUE.search(before) and not re.search(r"[.;!?]\s", before[_last_cue(before):]):
+            add("date-of-birth", m.start(), m.end())
+    for m in _POSTCODE.finditer(text):
+        add("postcode", m.start(), m.end())
+    for m in _ADDRESS.finditer(text):
+        add("street-address", m.start(), m.end())
+    return sorted(found, key=lambda d: d.start)
+
+
+def _last_cue(text: str) -> int:
+    """Where the last birth cue ends: a full stop after it ends the sentence it was in."""
+    positions = [m.end() for m in _BIRTH_CUE.finditer(text)]
+    return positions[-1] if positions else 0
+
+
+# --- deny-lists: names and places a review must never show, kept only as salted hashes ----
+
+def normalise_words(text: str) -> list[str]:
+    """Lower-case words without accents or punctuation, as the deny-list compares them."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.findall(r"[a-z0-9]+(?:'[a-z]+)?", plain.lower())
+
+
+def identifier_hash(salt: str, phrase: str) -> str:
+    words = " ".join(normalise_words(phrase))
+    return hashlib.sha256(f"{salt}\0{words}".encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class DenyList:
+    """Salted hashes of word sequences; ``lengths`` says which sequence lengths to try."""
+
+    salt: str
+    hashes: frozenset[str]
+    lengths: frozenset[int]
+
+    def matches(self, text: str) -> int:
+        """How many word sequences of ``text`` are on the list (never which: that would
+        need the plain text)."""
+        words = normalise_words(text)
+        hits = 0
+        for n in self.lengths:
+            for i in range(len(words) - n + 1):
+                phrase = " ".join(words[i:i + n])
+                if hashlib.sha256(f"{self.salt}\0{phrase}".encode("utf-8")).hexdigest() in self.hashes:
+                    hits += 1
+        return hits
+
+
+def finding_id(item_id: str, kind: str, match: str) -> str:
+    """A stable id for one finding, for acknowledging it in the register."""
+    digest = hashlib.sha256(f"{item_id}\0{kind}\0{' '.join(match.split()).lower()}".encode()).hexdigest()
+    return f"{kind}-{digest[:10]}"

@@ -1,0 +1,153 @@
+"""The anonymisation and disclosure gate (DOMAIN rule 1)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from fpdf import FPDF
+
+from conftest import REPO, find_in_site
+from portal.core.anonymise import detect, nhs_number_is_valid, normalise_words
+from portal.disclosure import read_deny_list
+
+BIN = Path(sys.executable).parent
+
+
+@pytest.mark.parametrize("number, valid", [
+    ("9434765919", True), ("9434765918", False), ("4010232137", True), ("0000000000", False),
+])
+def test_nhs_numbers_are_checked_with_modulus_11(number, valid):
+    assert nhs_number_is_valid(number) is valid
+
+
+def test_detectors_find_what_identifies_and_spare_what_reports_are_made_of():
+    text = ("The child, born on 3 April 2016, lived at 14 Larkspur Road, NE1 4ST. NHS number "
+            "943 476 5919. On 14 June 2023 a strategy discussion was held under section 47 of "
+            "the Children Act 1989 (paragraph 4.12). Call the NSPCC on 0808 800 5000.")
+    assert [(d.kind, d.match) for d in detect(text)] == [
+        ("date-of-birth", "3 April 2016"), ("street-address", "14 Larkspur Road"),
+        ("postcode", "NE1 4ST"), ("nhs-number", "943 476 5919")]
+
+
+def test_the_labelled_corpus_has_no_misses_and_few_false_alarms():
+    sys.path.insert(0, str(REPO / "tools"))
+    from anonymisation_eval import evaluate
+
+    cases = yaml.safe_load((REPO / "tests/data/anonymisation_corpus.yaml").read_text())
+    assert len(cases) >= 90
+    scores, notes = evaluate(cases)
+    tp = sum(c["tp"] for c in scores.values())
+    fn = sum(c["fn"] for c in scores.values())
+    fp = sum(c["fp"] for c in scores.values())
+    assert fn == 0, notes
+    assert tp / (tp + fp) >= 0.95, notes
+
+
+def test_an_identifying_detail_keeps_an_item_off_the_site_until_acknowledged(site):
+    site.review("child-x", title="Child X zqdisclosurecanary", body="## About\n\nThe family lived near NE1 4ST.")
+    result = site.build()
+    assert result.exit_code == 0
+    assert find_in_site(site.site, "zqdisclosurecanary") == []
+    checked = site.check("--json")
+    assert checked.exit_code == 1
+    finding = next(f for f in json.loads(checked.stdout)["findings"] if f["code"] == "identifying-detail")
+    assert finding["file"] == "content/reviews/child-x.md"
+    assert "body: a postcode ('NE1 4ST') could identify someone" in finding["message"]
+    ident = finding["message"].split("acknowledged: {")[1].split(":")[0]
+    register = site.root / "embargo/reviews/child-x.yaml"
+    register.write_text(register.read_text() + f"acknowledged:\n  {ident}: \"The partnership's public office.\"\n")
+    assert site.check().exit_code == 0
+    assert site.build().exit_code == 0
+    assert find_in_site(site.site, "zqdisclosurecanary") != []
+
+
+def add_identifiers(site, item_id, text):
+    return subprocess.run([str(BIN / "portal"), "identifiers", "add", item_id], cwd=site.root,
+                          input=text, capture_output=True, text=True)
+
+
+def pdf_with(path: Path, text: str, author: str = "Report author", xmp: str = "") -> Path:
+    pdf = FPDF()
+    pdf.set_author(author)
+    if xmp:
+        pdf.set_xmp_metadata(xmp)
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=12)
+    pdf.multi_cell(0, 8, text)
+    pdf.output(str(path))
+    return path
+
+
+NAME = "Zqdeny Hartington-Vale"
+
+
+@pytest.mark.parametrize("where", ["body", "pdf-author", "pdf-text", "pdf-xmp", "summary"])
+def test_a_deny_listed_name_keeps_the_item_off_the_site(site, where):
+    pdf = pdf_with(site.root / "content/reviews/child-y.pdf",
+                   f"Report text {NAME}." if where == "pdf-text" else "Report text.",
+                   author=NAME if where == "pdf-author" else "Partnership",
+                   xmp=f"<x:xmpmeta xmlns:x='adobe:ns:meta/'><dc>{NAME}</dc></x:xmpmeta>" if where == "pdf-xmp" else "")
+    site.review("child-y", title="Child Y review zqdenycanary", report=pdf.name,
+                body=f"## About\n\nThe mother, {NAME}, said." if where == "body" else "## About\n\nText.",
+                summary=f"About {NAME.upper()}." if where == "summary" else "A summary.")
+    added = add_identifiers(site, "reviews/child-y", f"{NAME}\n")
+    assert added.returncode == 0, added.stderr
+    identifiers = (site.root / "embargo/reviews/child-y.identifiers").read_text()
+    assert "zqdeny" not in identifiers.lower() and "hartington" not in identifiers.lower()
+    assert site.build().exit_code == 0
+    assert find_in_site(site.site, "zqdenycanary") == []
+    assert find_in_site(site.site, "Hartington") == []
+    checked = site.check()
+    assert checked.exit_code == 1
+    assert "holds a name or place on the deny-list of reviews/child-y" in checked.stderr
+    assert "Hartington" not in checked.stderr  # never echoed
+
+
+def test_the_deny_list_of_a_review_covers_its_case_studies(site):
+    site.item("case-studies/from-z.md", f"The account names {NAME}.", title="Study", status="approved",
+              approved_by="E", approved_on="2026-01-01", publish_at="2026-01-20", summary="s",
+              themes=["neglect"], review="reviews/example-review", learning_points=["x"], questions=["q?"])
+    add_identifiers(site, "reviews/example-review", f"{NAME}\n")
+    assert site.build().exit_code == 0
+    assert not (site.site / "case-studies/from-z").exists()
+
+
+def test_scrub_removes_pdf_metadata_and_the_copy_passes(site, tmp_path):
+    source = pdf_with(tmp_path / "report.pdf", "Clean text.", author=NAME,
+                      xmp=f"<x:xmpmeta xmlns:x='adobe:ns:meta/'><dc>{NAME}</dc></x:xmpmeta>")
+    result = subprocess.run([str(BIN / "portal"), "scrub", str(source), "-o",
+                             str(site.root / "content/reviews/child-z.pdf")], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "Author" in result.stdout and "XMP" in result.stdout
+    assert NAME.encode() in source.read_bytes()
+    assert NAME.encode() not in (site.root / "content/reviews/child-z.pdf").read_bytes()
+    site.review("child-z", report="child-z.pdf")
+    add_identifiers(site, "reviews/child-z", f"{NAME}\n")
+    assert site.check().exit_code == 0
+
+
+def test_identifiers_are_never_taken_as_arguments(site):
+    result = subprocess.run([str(BIN / "portal"), "identifiers", "add", "reviews/example-review", NAME],
+                            cwd=site.root, capture_output=True, text=True)
+    assert result.returncode == 2
+    assert not (site.root / "embargo/reviews/example-review.identifiers").exists()
+
+
+def test_no_deny_listed_identifier_appears_anywhere_in_the_repository():
+    lists = sorted((REPO / "embargo").rglob("*.identifiers"))
+    assert lists, "the example site keeps a deny-list"
+    skip = {".git", ".venv", "site", "preview", "outbox", "__pycache__", "node_modules"}
+    files = [p for p in REPO.rglob("*") if p.is_file() and not skip & set(p.relative_to(REPO).parts)]
+    for deny_path in lists:
+        deny = read_deny_list(deny_path)
+        for path in files:
+            if path.suffix in (".pdf", ".png", ".zip", ".gz"):
+                continue
+            text = path.read_text(encoding="utf-8", errors="ignore")
+            assert deny.matches(text) == 0, f"{path} holds an identifier from {deny_path.name}"
+    assert normalise_words("Zoë O'Neill") == ["zoe", "o'neill"]
