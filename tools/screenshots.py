@@ -24,19 +24,28 @@ PAGES = {
     "reviews": "reviews/",
     "review": "reviews/child-t/",
     "review-withheld": "reviews/young-person-j/",
+    "review-withdrawn": "reviews/child-f/",
+    "review-archived": "reviews/child-k/",
+    "archive": "archive/",
     "case-study": "case-studies/seeing-the-baby-in-parental-treatment/",
     "briefing": "briefings/seven-minute-hidden-harm-babies/",
     "progress": "progress/child-t/",
+    "dashboard": "progress/",
     "themes": "themes/",
     "theme": "themes/neglect/",
     "search": "search/?q=supervision",
+    "accessibility": "accessibility/",
 }
 WIDTHS = {"desktop": (1280, 900), "mobile": (390, 844)}
 
 
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
 def serve(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(directory))
-    handler.log_message = lambda *args: None
+    handler = functools.partial(_Quiet, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
