@@ -74,7 +74,7 @@ def find_disclosures(project: Project) -> dict[str, list[Disclosure]]:
         deny_list = project.deny_lists.get(item.id) or (
             project.deny_lists.get(item.review_id) if item.review_id else None)
         for file, where, text in texts_of(item, project):
-            for detection in detect(text, settings.allowed_phone_numbers, settings.allowed_email_domains):
+            for detection in cached_detect(project, text):
                 ident = finding_id(item.id, detection.kind, detection.match)
                 place = where if file.endswith(".md") else f"{file} {where}"
                 message = (f"{place}: {KIND_LABELS[detection.kind]} ({detection.match!r}) could "
@@ -93,6 +93,25 @@ def find_disclosures(project: Project) -> dict[str, list[Disclosure]]:
         if found:
             results[item.id] = found
     return results
+
+
+def cached_detect(project: Project, text: str):
+    """``detect`` on one text, kept in the build cache under the text and the allow-lists."""
+    import json
+
+    from .cache import key_of
+    from .core.anonymise import Detection
+
+    settings = project.settings
+    if len(text) < 4000:  # short fields: scanning is cheaper than a cache file
+        return detect(text, settings.allowed_phone_numbers, settings.allowed_email_domains)
+    key = key_of("detect", text, settings.allowed_phone_numbers, settings.allowed_email_domains)
+    cached = project.cache.get("detect", key)
+    if cached is not None:
+        return [Detection(*row) for row in json.loads(cached)]
+    found = detect(text, settings.allowed_phone_numbers, settings.allowed_email_domains)
+    project.cache.put("detect", key, json.dumps([[d.kind, d.match, d.start, d.end] for d in found]).encode())
+    return found
 
 
 def read_deny_list(path: Path) -> DenyList:

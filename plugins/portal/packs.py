@@ -4,19 +4,25 @@ Built at build time from live items only; byte-for-byte the same for the same co
 
 from __future__ import annotations
 
+import concurrent.futures
 import io
+import os
 import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
+from .cache import BuildCache, key_of
 from .core.dates import format_date, local_date
 from .core.items import Item
 from .printable import Document
 from .project import Publication
+from .views import pack_path
 
 FIXED_TIME = (2026, 1, 1, 0, 0, 0)
 
 
-def _case_study_pdf(item: Item, publication: Publication, partnership: str, review: Item | None) -> bytes:
-    tz = publication.project.settings.timezone
+def _case_study_pdf(item: Item, body: str, tz, partnership: str, review: Item | None) -> bytes:
     pdf = Document(item.title, footer_note=partnership)
     pdf.add_page()
     pdf.para(f"{partnership}: case study for training", size=10, style="B")
@@ -28,7 +34,7 @@ def _case_study_pdf(item: Item, publication: Publication, partnership: str, revi
     pdf.ln(3)
     pdf.para(item.summary, style="I")
     pdf.ln(3)
-    pdf.markdown(publication.project.bodies[item.id])
+    pdf.markdown(body)
     pdf.bullets("Learning points", item.details["learning_points"])
     if review is not None:
         pdf.bullets("Key recommendations of the review", review.details.get("recommendations", ()))
@@ -76,17 +82,40 @@ def _facilitator_note(item: Item, partnership: str, url: str, review: Item | Non
     return bytes(pdf.output())
 
 
-def trainer_pack(item: Item, publication: Publication, partnership: str, site_url: str) -> bytes:
-    """The zip for one live case study."""
+@dataclass(frozen=True)
+class PackInput:
+    """Everything a trainer pack is made from (picklable, for a pool of processes)."""
+
+    item: Item
+    body: str
+    review: Item | None
+    partnership: str
+    url: str
+    tz_name: str
+
+    @property
+    def key(self) -> str:
+        review = (self.review.title, self.review.details.get("recommendations")) if self.review else None
+        return key_of("pack", repr(self.item), self.body, repr(review), self.partnership, self.url, self.tz_name)
+
+
+def pack_input(item: Item, publication: Publication, partnership: str, site_url: str) -> PackInput:
     review = None
     if item.review_id and publication.is_live(item.review_id):
         review = publication.project.items[item.review_id]
-    url = site_url.rstrip("/") + "/" + item.url
+    return PackInput(item, publication.project.bodies[item.id], review, partnership,
+                     site_url.rstrip("/") + "/" + item.url, publication.project.settings.timezone.key)
+
+
+def render_pack(source: PackInput) -> bytes:
+    """The zip for one live case study."""
+    item, review = source.item, source.review
     slug = item.id.split("/")[-1]
     members = [
-        (f"{slug}/case-study.pdf", _case_study_pdf(item, publication, partnership, review)),
-        (f"{slug}/questions-handout.pdf", _handout_pdf(item, partnership)),
-        (f"{slug}/facilitator-note.pdf", _facilitator_note(item, partnership, url, review)),
+        (f"{slug}/case-study.pdf", _case_study_pdf(item, source.body, ZoneInfo(source.tz_name),
+                                                    source.partnership, review)),
+        (f"{slug}/questions-handout.pdf", _handout_pdf(item, source.partnership)),
+        (f"{slug}/facilitator-note.pdf", _facilitator_note(item, source.partnership, source.url, review)),
     ]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -95,3 +124,48 @@ def trainer_pack(item: Item, publication: Publication, partnership: str, site_ur
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, data)
     return buffer.getvalue()
+
+
+class PackMaker:
+    """Makes every pack in other processes while the build goes on, from the cache where
+    it can; ``write`` waits for them and writes them into the built site."""
+
+    def __init__(self, sources: list[PackInput], cache: BuildCache):
+        self.cache = cache
+        self.ready: dict[str, tuple[PackInput, bytes]] = {}
+        self.pending: list[tuple[PackInput, concurrent.futures.Future]] = []
+        self.pool = None
+        missing = []
+        for source in sources:
+            cached = cache.get("packs", source.key)
+            if cached is None:
+                missing.append(source)
+            else:
+                self.ready[source.item.id] = (source, cached)
+        if len(missing) > 4 and (os.cpu_count() or 1) > 1:
+            self.pool = concurrent.futures.ProcessPoolExecutor()
+            self.pending = [(source, self.pool.submit(render_pack, source)) for source in missing]
+        else:
+            for source in missing:
+                self.ready[source.item.id] = (source, self._keep(source, render_pack(source)))
+
+    def _keep(self, source: PackInput, data: bytes) -> bytes:
+        self.cache.put("packs", source.key, data)
+        return data
+
+    def write(self, site_dir: Path) -> int:
+        try:
+            for source, future in self.pending:
+                self.ready[source.item.id] = (source, self._keep(source, future.result()))
+        finally:
+            if self.pool is not None:
+                self.pool.shutdown(cancel_futures=True)
+        for source, data in self.ready.values():
+            target = site_dir / pack_path(source.item)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        return len(self.ready)
+
+    def cancel(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)

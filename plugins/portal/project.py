@@ -31,6 +31,7 @@ from .core.register import RegisterEntry, parse_entry
 from .core.settings import Settings
 from .core.themes import ThemeVocabulary, vocabulary_from_data
 from .core.validate import kind_of, validate_body, validate_item
+from .cache import BuildCache, key_of
 from .disclosure import Disclosure, find_disclosures, read_deny_list
 from .core.anonymise import DEFAULT_ALLOWED_EMAIL_DOMAINS, DEFAULT_ALLOWED_NUMBERS, DenyList
 from .pdf import PdfFacts, PdfProblem, extract_text, read_facts
@@ -163,11 +164,45 @@ class Project:
     @cached_property
     def disclosures(self) -> dict[str, list[Disclosure]]:
         """Identifying details found in each item (its fields, body, PDF text and metadata)."""
+        self.prefetch_pdf_texts()
         return find_disclosures(self)
+
+    def prefetch_pdf_texts(self) -> None:
+        """Extract the text of every attachment not in the cache, on every core."""
+        import concurrent.futures
+
+        paths = sorted({p for item in self.items.values() for p in item.attachments} - set(self._pdf_texts))
+        missing = []
+        for path in paths:
+            data = (self.docs_dir / path).read_bytes()
+            cached = self.cache.get("pdf-text", key_of("pdf-text", data))
+            if cached is None:
+                missing.append((path, key_of("pdf-text", data)))
+            else:
+                self._pdf_texts[path] = cached.decode("utf-8")
+        if len(missing) < 8 or (os.cpu_count() or 1) < 2:
+            return  # pdf_text extracts these one by one
+        with concurrent.futures.ProcessPoolExecutor() as pool:
+            texts = pool.map(extract_text, [self.docs_dir / path for path, _ in missing], chunksize=8)
+            for (path, key), text in zip(missing, texts):
+                self.cache.put("pdf-text", key, text.encode("utf-8"))
+                self._pdf_texts[path] = text
+
+    @cached_property
+    def cache(self) -> BuildCache:
+        return BuildCache(self.root)
 
     def pdf_text(self, path: str) -> str:
         if path not in self._pdf_texts:
-            self._pdf_texts[path] = extract_text(self.docs_dir / path)
+            data = (self.docs_dir / path).read_bytes()
+            key = key_of("pdf-text", data)
+            cached = self.cache.get("pdf-text", key)
+            if cached is None:
+                text = extract_text(self.docs_dir / path)
+                self.cache.put("pdf-text", key, text.encode("utf-8"))
+            else:
+                text = cached.decode("utf-8")
+            self._pdf_texts[path] = text
         return self._pdf_texts[path]
 
     def preview(self, now: datetime, real_now: datetime) -> Publication:

@@ -113,11 +113,10 @@ class PagefindProcess:
 def pdf_record(item, publication) -> IndexRecord:
     """The report PDF's text as a search record pointing at the review's page, with the
     review's filters, so a phrase found only in the PDF finds the review."""
-    from .pdf import extract_text
     from .views import build_view
 
     view = build_view(item, publication)
-    text = extract_text(publication.project.docs_dir / item.report)
+    text = publication.project.pdf_text(item.report)
     filters = {"type": [view.kind_label], "theme": [t.title for t in view.themes],
                "year": [str(view.year)]}
     if item.kind.value == "reviews":

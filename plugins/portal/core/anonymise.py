@@ -100,21 +100,21 @@ def detect(text: str, allowed_numbers: Iterable[str] = DEFAULT_ALLOWED_NUMBERS,
         if text[start] == "(" and ")" not in text[start:end]:
             start += 1
         add("phone", start, end)
-    for m in _DATE.finditer(text):
-        before = text[max(0, m.start() - 60):m.start()]
-        if _BIRTH_CUE.search(before) and not re.search(r"[.;!?]\s", before[_last_cue(before):]):
-            add("date-of-birth", m.start(), m.end())
+    # Dates only matter just after a birth cue: look there, not at every date in a report.
+    for cue in _BIRTH_CUE.finditer(text):
+        window_end = min(len(text), cue.end() + 60)
+        for m in _DATE.finditer(text, cue.end(), window_end + 30):
+            if m.start() > window_end:
+                break
+            between = text[cue.end():m.start()]
+            if not re.search(r"[.;!?]\s", between):
+                add("date-of-birth", m.start(), m.end())
+            break
     for m in _POSTCODE.finditer(text):
         add("postcode", m.start(), m.end())
     for m in _ADDRESS.finditer(text):
         add("street-address", m.start(), m.end())
     return sorted(found, key=lambda d: d.start)
-
-
-def _last_cue(text: str) -> int:
-    """Where the last birth cue ends: a full stop after it ends the sentence it was in."""
-    positions = [m.end() for m in _BIRTH_CUE.finditer(text)]
-    return positions[-1] if positions else 0
 
 
 # --- deny-lists: names and places a review must never show, kept only as salted hashes ----

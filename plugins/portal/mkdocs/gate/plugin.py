@@ -22,7 +22,7 @@ from mkdocs.structure.pages import Page
 
 from ...core.dates import UTC, format_instant
 from ...core.items import Kind
-from ...packs import trainer_pack
+from ...packs import PackMaker, pack_input
 from ...progress_view import export_csv, export_json
 from ...views import pack_path
 from ...core.validate import kind_of
@@ -52,6 +52,7 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         self.publication: Publication | None = None
         self.site: SiteView | None = None
         self._blocked: set[str] | None = None
+        self.packs: PackMaker | None = None
 
     def load_project(self, config: MkDocsConfig) -> Project:
         """Read and validate the project (also used by ``portal check``)."""
@@ -122,13 +123,26 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         for src_uri, content in generated_pages(self.publication, files):
             files.append(File.generated(config, src_uri, content=content))
         partnership = self.config.partnership or config.site_name
-        for item in self.publication.live_of_kind(Kind.CASE_STUDY):
-            files.append(File.generated(config, pack_path(item), content=trainer_pack(
-                item, self.publication, partnership, config.site_url or "")))
+        # Trainer packs are made in other processes while MkDocs renders the pages, and
+        # written into the site at the end (on_post_build).
+        self.packs = PackMaker([pack_input(item, self.publication, partnership, config.site_url or "")
+                                for item in self.publication.live_of_kind(Kind.CASE_STUDY)],
+                               self.publication.project.cache)
         for item in self.publication.live_of_kind(Kind.PROGRESS):
             files.append(File.generated(config, f"{item.id}.csv", content=export_csv(item, self.publication)))
             files.append(File.generated(config, f"{item.id}.json", content=export_json(item, self.publication)))
         return files
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Write the trainer packs made while the pages were rendered."""
+        if self.packs is not None:
+            self.packs.write(Path(config.site_dir))
+            self.packs = None
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.packs is not None:
+            self.packs.cancel()
+            self.packs = None
 
     def on_nav(self, nav, *, config: MkDocsConfig, files: Files):
         """Drop navigation entries that point at an item that is not live.
