@@ -102,6 +102,9 @@ def generate(target: Path, reviews: int, seed: int = 1, today: date = date(2026,
         shutil.rmtree(target)
     shutil.copytree(ROOT / "plugins" / "portal" / "skeleton", target)
     (target / "gitignore").rename(target / ".gitignore")
+    config = target / "mkdocs.yml"  # the prose quotes the example partnership's own addresses
+    config.write_text(config.read_text().replace(
+        "allowed_email_domains: [", "allowed_email_domains: [northmere-scp.example, northmere-partners.example, "))
     for sample in (target / "content").glob("*/example-*.md"):
         sample.unlink()
     for sample in (target / "embargo").rglob("*.yaml"):

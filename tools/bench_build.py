@@ -1,0 +1,117 @@
+"""Benchmark: the full public build at scale, beside vanilla mkdocs-material.
+
+    .venv/bin/python tools/bench_build.py [--sizes 500 2000 5000] [--vanilla-limit 900]
+
+For each size N it generates the corpus (tools/corpus.py) and measures, with
+/usr/bin/time -v for wall time and peak memory:
+  - the portal's full public build from a cold cache (gate, pages, Pagefind, feeds,
+    JSON, PDF text, trainer packs), then a rebuild after changing one item;
+  - `portal check` over the whole corpus;
+  - output size and the HTML weight of a review page without its report body;
+  - the baseline in the same run: vanilla mkdocs-material (full navigation, lunr search)
+    over the same Markdown, stopped after --vanilla-limit seconds if it takes longer.
+Search bytes are measured by tools/bench_search.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+BIN = Path(sys.executable).parent
+NOW = "2026-11-20 12:00"
+VANILLA = """site_name: Benchmark (vanilla mkdocs-material)
+docs_dir: content
+theme:
+  name: material
+  font: false
+plugins:
+  - search
+validation:
+  nav: {omitted_files: ignore, not_found: ignore}
+  links: {not_found: ignore, unrecognized_links: ignore}
+"""
+
+
+def timed(command: list[str], cwd: Path, limit: float | None = None,
+          ok: tuple[int, ...] = (0,)) -> tuple[float | None, float | None]:
+    """(wall seconds, peak resident MB) from /usr/bin/time -v; (None, None) past the limit."""
+    start = time.perf_counter()
+    try:
+        result = subprocess.run(["/usr/bin/time", "-v", *command], cwd=cwd, capture_output=True,
+                                text=True, timeout=limit)
+    except subprocess.TimeoutExpired:
+        return None, None
+    wall = time.perf_counter() - start
+    if result.returncode not in ok:
+        raise SystemExit(f"{' '.join(command)} failed:\n{result.stderr[-2000:]}")
+    peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", result.stderr)
+    return wall, int(peak.group(1)) / 1024 if peak else None
+
+
+def du(path: Path) -> float:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6
+
+
+def review_page_weight(site: Path) -> float:
+    """KB of a review page's HTML without the report body (the rendered Markdown)."""
+    page = next(site.glob("reviews/benchmark-child-0001/index.html")).read_text()
+    body = re.search(r'<div class="portal-body">(.*?)</div>\s*(?:<section|<div class="portal|</article)', page, re.S)
+    return (len(page.encode()) - (len(body.group(1).encode()) if body else 0)) / 1024
+
+
+def main() -> int:
+    from corpus import generate
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[500, 2000, 5000])
+    parser.add_argument("--vanilla-limit", type=float, default=900)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/portal-bench-build"))
+    args = parser.parse_args()
+    rows = []
+    for size in args.sizes:
+        project = args.work / f"portal-{size}"
+        print(f"[{size}] generating", flush=True)
+        generate(project, size)
+        shutil.rmtree(project / ".portal-cache", ignore_errors=True)
+        build, peak = timed([str(BIN / "portal"), "build", "--now", NOW], project)
+        check, _ = timed([str(BIN / "portal"), "check", "--now", NOW, "--json"], project, ok=(0, 1))
+        # One change: an embargoed review's text (a published one would need a change note).
+        changed = project / "content" / "reviews" / "benchmark-child-0010.md"
+        changed.write_text(changed.read_text() + "\nAn added sentence.\n")
+        rebuild, _ = timed([str(BIN / "portal"), "build", "--now", NOW], project)
+        output = du(project / "site")
+        weight = review_page_weight(project / "site")
+        vanilla = args.work / f"vanilla-{size}"
+        shutil.rmtree(vanilla, ignore_errors=True)
+        vanilla.mkdir(parents=True)
+        shutil.copytree(project / "content", vanilla / "content")
+        (vanilla / "mkdocs.yml").write_text(VANILLA)
+        print(f"[{size}] vanilla", flush=True)
+        base, base_peak = timed([str(BIN / "mkdocs"), "build", "-q"], vanilla, args.vanilla_limit)
+        base_output = du(vanilla / "site") if base else None
+        rows.append((size, build, peak, check, rebuild, output, weight, base, base_peak, base_output))
+        print(rows[-1], flush=True)
+    print("\n| reviews | portal build | peak memory | portal check | rebuild after one change | output | review page HTML (no body) | vanilla mkdocs-material build | portal / vanilla | vanilla peak | vanilla output |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for size, build, peak, check, rebuild, output, weight, base, base_peak, base_output in rows:
+        ratio = f"{build / base:.2f}" if base else f"< {build / args.vanilla_limit:.2f} (vanilla stopped at {args.vanilla_limit:.0f} s)"
+        print(f"| {size} | {build:.1f} s | {peak:.0f} MB | {check:.1f} s | {rebuild:.1f} s | {output:.0f} MB | "
+              f"{weight:.1f} KB | {f'{base:.1f} s' if base else 'over limit'} | {ratio} | "
+              f"{f'{base_peak:.0f} MB' if base_peak else '-'} | {f'{base_output:.0f} MB' if base_output else '-'} |")
+    if len(rows) >= 2:
+        by = {r[0]: r[1] for r in rows}
+        if 2000 in by and 5000 in by:
+            print(f"\ngrowth 2,000 -> 5,000 reviews: {by[5000] / by[2000]:.2f}x (linear would be 2.5x)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
