@@ -31,28 +31,72 @@ class IndexRecord:
     sort: dict[str, str]
 
 
+class IndexWriter:
+    """A Pagefind index filled page by page as MkDocs renders them (the Pagefind service
+    works in its own process meanwhile), then written out."""
+
+    def __init__(self) -> None:
+        self._service: PagefindProcess | None = None
+        self._index_id = None
+        self.count = 0
+
+    def _ensure(self) -> None:
+        if self._service is None:
+            self._service = PagefindProcess().__enter__()
+            self._index_id = self._request({"type": "NewIndex", "config": {"force_language": "en"}})["index_id"]
+
+    def _request(self, payload: dict) -> dict:
+        try:
+            return self._service.request(payload)
+        except SearchIndexError:
+            self.close()
+            raise
+        except (OSError, ValueError) as exc:
+            self.close()
+            raise SearchIndexError(
+                f"search index: Pagefind failed ({type(exc).__name__}: {exc}). Check that the "
+                "'pagefind[bin]' package is installed (pip install 'pagefind[bin]')") from exc
+
+    def add_page(self, page: IndexPage) -> None:
+        self._ensure()
+        self._request({"type": "AddFile", "index_id": self._index_id, "url": page.url,
+                       "file_path": None, "file_contents": page.html})
+        self.count += 1
+
+    def add_record(self, record: IndexRecord) -> None:
+        self._ensure()
+        self._request({"type": "AddRecord", "index_id": self._index_id, "url": record.url,
+                       "content": record.content, "language": "en", "meta": record.meta,
+                       "filters": record.filters, "sort": record.sort})
+        self.count += 1
+
+    def write(self, site_dir: str, output_path: str = "pagefind") -> int:
+        self._ensure()
+        try:
+            self._request({"type": "WriteFiles", "index_id": self._index_id,
+                           "output_path": str(Path(site_dir) / output_path)})
+        finally:
+            self.close()
+        return self.count
+
+    def close(self) -> None:
+        if self._service is not None:
+            service, self._service = self._service, None
+            service.__exit__(None, None, None)
+
+
 def write_index(pages: list[IndexPage], site_dir: str, output_path: str = "pagefind",
                 records: list[IndexRecord] = ()) -> int:
     """Index exactly ``pages`` and ``records`` and write the bundle to ``site_dir/output_path``."""
+    writer = IndexWriter()
     try:
-        with PagefindProcess() as service:
-            index_id = service.request({"type": "NewIndex", "config": {"force_language": "en"}})["index_id"]
-            for page in pages:
-                service.request({"type": "AddFile", "index_id": index_id, "url": page.url,
-                                 "file_path": None, "file_contents": page.html})
-            for record in records:
-                service.request({"type": "AddRecord", "index_id": index_id, "url": record.url,
-                                 "content": record.content, "language": "en", "meta": record.meta,
-                                 "filters": record.filters, "sort": record.sort})
-            service.request({"type": "WriteFiles", "index_id": index_id,
-                             "output_path": str(Path(site_dir) / output_path)})
-    except SearchIndexError:
-        raise
-    except (OSError, ValueError) as exc:
-        raise SearchIndexError(
-            f"search index: Pagefind failed ({type(exc).__name__}: {exc}). Check that the "
-            "'pagefind[bin]' package is installed (pip install 'pagefind[bin]')") from exc
-    return len(pages) + len(records)
+        for page in pages:
+            writer.add_page(page)
+        for record in records:
+            writer.add_record(record)
+        return writer.write(site_dir, output_path)
+    finally:
+        writer.close()
 
 
 class PagefindProcess:

@@ -11,7 +11,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.pages import Page
 
-from ...search import IndexPage, IndexRecord, SearchIndexError, pdf_record, write_index
+from ...search import IndexPage, IndexWriter, SearchIndexError, pdf_record
 from ..shared import publication_of
 from .config import SearchConfig
 
@@ -21,28 +21,34 @@ log = get_plugin_logger(__name__)
 class SearchPlugin(BasePlugin[SearchConfig]):
     def __init__(self) -> None:
         super().__init__()
-        self.pages: list[IndexPage] = []
-        self.records: list[IndexRecord] = []
+        self.writer: IndexWriter | None = None
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
-        self.pages = []
-        self.records = []
+        self.writer = IndexWriter()
 
     @event_priority(-100)
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        """Last of all plugins: keep the final HTML of every live item's page."""
+        """Last of all plugins: hand the final HTML of every live item's page to Pagefind,
+        which indexes it in its own process while the next page renders."""
         publication = publication_of(config)
         item_id = page.file.src_uri[: -len(".md")] if page.file.src_uri.endswith(".md") else ""
         if publication.is_live(item_id):
-            self.pages.append(IndexPage(url="/" + page.url, html=output))
-            item = publication.project.items[item_id]
-            if item.report:
-                self.records.append(pdf_record(item, publication))
+            try:
+                self.writer.add_page(IndexPage(url="/" + page.url, html=output))
+                item = publication.project.items[item_id]
+                if item.report:
+                    self.writer.add_record(pdf_record(item, publication))
+            except SearchIndexError as exc:
+                raise PluginError(str(exc)) from exc
         return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         try:
-            count = write_index(self.pages, config.site_dir, self.config.output_path, self.records)
+            count = self.writer.write(config.site_dir, self.config.output_path)
         except SearchIndexError as exc:
             raise PluginError(str(exc)) from exc
-        log.info(f"Pagefind indexed {count} pages")
+        log.info(f"Pagefind indexed {count} pages and records")
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.writer is not None:
+            self.writer.close()
