@@ -257,16 +257,8 @@ def _swap_in(staging: Path, target: Path) -> None:
 @click.option("-f", "--config-file", default=CONFIG_FILE, show_default=True)
 def check(now_text: str | None, as_json: bool, config_file: str) -> None:
     """Validate content and register and every publication rule; exit 1 on any error."""
-    from mkdocs.exceptions import PluginError
-
-    config, plugin = _load(config_file)
-    tz = _settings_tz(plugin)
-    now = _parse_now(now_text, tz, allow_future=True) or datetime.now(UTC)
-    try:
-        project = plugin.load_project(config)
-    except (PluginError, SettingsError) as exc:
-        raise ContentErrors(str(exc)) from exc
-    publication = project.decide(now)
+    config, plugin, project, publication, tz = _open_project(config_file, now_text)
+    now = publication.now
     findings = list(project.findings)
     if not project.errors:
         from .schedule import nspcc_warnings, planning_warnings

@@ -88,17 +88,24 @@ def attachments_for(item: Item, rule: CirculationRule, project: Project) -> list
     return files
 
 
+def _message(subject: str, smtp: SmtpSettings, to: str, now, idstring: str) -> EmailMessage:
+    """A new message with the headers every pack has."""
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = smtp.sender
+    message["To"] = to
+    message["Date"] = format_datetime(now)
+    domain = smtp.sender.split("@")[-1] if "@" in smtp.sender else None
+    message["Message-ID"] = make_msgid(idstring=idstring, domain=domain)
+    return message
+
+
 def circulation_pack(item: Item, rule: CirculationRule, project: Project, smtp: SmtpSettings,
                      site_url: str, partnership: str, now, outbox: Path) -> Pack:
     tz = project.settings.timezone
     when = format_instant(item.publish_at, tz)
-    message = EmailMessage()
-    message["Subject"] = f"EMBARGOED UNTIL {when} \u2013 {item.title}"
-    message["From"] = smtp.sender
-    message["To"] = ", ".join(rule.addresses)
-    message["Date"] = format_datetime(now)
-    domain = smtp.sender.split("@")[-1] if "@" in smtp.sender else None
-    message["Message-ID"] = make_msgid(idstring=rule.id, domain=domain)
+    message = _message(f"EMBARGOED UNTIL {when} \u2013 {item.title}", smtp, ", ".join(rule.addresses),
+                       now, rule.id)
     attached = attachments_for(item, rule, project)
     sends = ", ".join(SENDS[s] for s in rule.sends)
     url = site_url.rstrip("/") + "/" + item.url if site_url else item.url
@@ -129,13 +136,7 @@ def nspcc_pack(item: Item, project: Project, smtp: SmtpSettings, address: str, s
     tz = project.settings.timezone
     url = site_url.rstrip("/") + "/" + item.url if site_url else item.url
     labels = {theme.id: theme.label for theme in project.settings.themes}
-    message = EmailMessage()
-    message["Subject"] = f"National case review repository: {item.title}"
-    message["From"] = smtp.sender
-    message["To"] = address
-    message["Date"] = format_datetime(now)
-    domain = smtp.sender.split("@")[-1] if "@" in smtp.sender else None
-    message["Message-ID"] = make_msgid(idstring="nspcc", domain=domain)
+    message = _message(f"National case review repository: {item.title}", smtp, address, now, "nspcc")
     message.set_content(
         "Dear NSPCC Library and Information Service,\n\n"
         f"{partnership} has published the review below. Please include it in the National "
@@ -165,13 +166,7 @@ def digest_pack(items: list[Item], month: str, project: Project, smtp: SmtpSetti
     tz = project.settings.timezone
     year, number = (int(part) for part in month.split("-"))
     label = f"{date(year, number, 1):%B %Y}"
-    message = EmailMessage()
-    message["Subject"] = f"New from {partnership}: {label}"
-    message["From"] = smtp.sender
-    message["To"] = to
-    message["Date"] = format_datetime(now)
-    domain = smtp.sender.split("@")[-1] if "@" in smtp.sender else None
-    message["Message-ID"] = make_msgid(idstring="digest", domain=domain)
+    message = _message(f"New from {partnership}: {label}", smtp, to, now, "digest")
     lines = [f"{partnership}: new publications in {label}", ""]
     blocks = []
     for item in items:
