@@ -50,7 +50,10 @@ def texts_of(item: Item, project: Project) -> list[tuple[str, str, str]]:
     for attachment in item.attachments:
         shown = f"content/{attachment}"
         texts.append((shown, "text", project.pdf_text(attachment)))
-        texts += [(shown, f"metadata {key}", value) for key, value in pdf_metadata(project.docs_dir / attachment)]
+        metadata = project.pdf_meta.get(attachment)
+        if metadata is None:
+            metadata = pdf_metadata(project.docs_dir / attachment)
+        texts += [(shown, f"metadata {key}", value) for key, value in metadata]
     return texts
 
 

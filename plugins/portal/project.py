@@ -32,7 +32,7 @@ from .core.settings import Settings
 from .core.themes import ThemeVocabulary, vocabulary_from_data
 from .core.validate import kind_of, validate_body, validate_item
 from .cache import BuildCache, key_of
-from .disclosure import Disclosure, find_disclosures, read_deny_list
+from .disclosure import Disclosure, find_disclosures, pdf_metadata, read_deny_list
 from .core.anonymise import DEFAULT_ALLOWED_EMAIL_DOMAINS, DEFAULT_ALLOWED_NUMBERS, DenyList
 from .pdf import PdfFacts, PdfProblem, extract_text, read_facts
 
@@ -149,6 +149,8 @@ class Project:
     ledger: dict[str, LedgerEntry] = field(default_factory=dict)
     ledger_path: Path | None = None
     deny_lists: dict[str, DenyList] = field(default_factory=dict)
+    pdf_meta: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    """Each attachment's document information and XMP, for the disclosure scan."""
     _pdf_texts: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
@@ -468,10 +470,25 @@ def _check_references(project: Project, prefix: str) -> None:
 
 
 def _read_attachments(project: Project, prefix: str) -> None:
+    import json
+
     for item in list(project.items.values()):
         for path in item.attachments:
+            full = project.docs_dir / path
+            stat = full.stat()
+            key = key_of("pdf-facts", path, stat.st_size, stat.st_mtime_ns)
+            cached = project.cache.get("pdf-facts", key)
+            if cached is not None:
+                data = json.loads(cached)
+                project.pdfs[path] = PdfFacts(data["pages"], data["size"])
+                project.pdf_meta[path] = [tuple(pair) for pair in data["metadata"]]
+                continue
             try:
-                project.pdfs[path] = read_facts(project.docs_dir / path)
+                project.pdfs[path] = read_facts(full)
+                project.pdf_meta[path] = pdf_metadata(full)
+                project.cache.put("pdf-facts", key, json.dumps(
+                    {"pages": project.pdfs[path].pages, "size": project.pdfs[path].size_bytes,
+                     "metadata": project.pdf_meta[path]}).encode())
             except PdfProblem as exc:
                 project.findings.append(error(prefix + item.src_uri, "report", "bad-pdf",
                                               f"{prefix}{path}: {exc}", item.id))

@@ -9,6 +9,7 @@ paragraph numbers, helplines, official addresses).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -60,6 +61,11 @@ def nhs_number_is_valid(digits: str) -> bool:
     return check != 10 and check == int(digits[9])
 
 
+@functools.lru_cache(maxsize=8)
+def _allowed_digits(numbers: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(_digits(n) for n in numbers)
+
+
 def _digits(text: str) -> str:
     return re.sub(r"\D", "", text)
 
@@ -88,7 +94,7 @@ def detect(text: str, allowed_numbers: Iterable[str] = DEFAULT_ALLOWED_NUMBERS,
     for m in _NHS.finditer(text):
         if nhs_number_is_valid("".join(m.groups())):
             add("nhs-number", m.start(), m.end())
-    allowed_digits = {_digits(n) for n in allowed_numbers}
+    allowed_digits = _allowed_digits(tuple(allowed_numbers))
     for m in _PHONE.finditer(text):
         digits = _digits(m.group(0))
         national = "0" + digits[2:] if digits.startswith("44") else digits
