@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from pypdf import PdfReader
 
 from .core.anonymise import DenyList, detect, finding_id, identifier_hash, normalise_words
-from .core.items import Item, Kind
+from .core.items import Item
 
 if TYPE_CHECKING:
     from .project import Project
@@ -68,7 +68,6 @@ def pdf_metadata(path: Path) -> list[tuple[str, str]]:
 
 
 def find_disclosures(project: Project) -> dict[str, list[Disclosure]]:
-    settings = project.settings
     results: dict[str, list[Disclosure]] = {}
     for item in project.items.values():
         register = project.register.get(item.id)

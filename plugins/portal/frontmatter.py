@@ -13,7 +13,6 @@ from typing import Any
 
 import yaml
 
-
 # libyaml's parser where it is installed (it is, with PyYAML's wheels): several times faster.
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

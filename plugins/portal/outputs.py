@@ -7,13 +7,10 @@ from datetime import datetime
 from pathlib import Path
 
 import jsonschema
-
 from feedgen.feed import FeedGenerator
 
 from .core.dates import UTC, start_of_day
-from .core.items import Kind
-
-from .core.items import Item
+from .core.items import Item, Kind
 from .project import Publication
 from .views import item_type
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .core.dates import format_date, local_date
 from .core.items import Item, Kind
-from .core.progress import Rag, ProgressSummary, summarise
+from .core.progress import ProgressSummary, Rag, summarise
 from .project import Publication
 
 RAG_COLOURS = {Rag.GREEN: "#00703c", Rag.AMBER: "#f47738", Rag.RED: "#d4351c", Rag.NOT_STARTED: "#b1b4b6"}

@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from . import frontmatter
+from .cache import BuildCache, key_of
+from .core.anonymise import DEFAULT_ALLOWED_EMAIL_DOMAINS, DEFAULT_ALLOWED_NUMBERS, DenyList
 from .core.circulation import DEFAULT_RULES, CirculationRule
 from .core.dates import DateError, format_instant, load_timezone, parse_date, parse_time_of_day
 from .core.findings import Finding, error, errors_in
@@ -31,9 +33,7 @@ from .core.register import RegisterEntry, parse_entry
 from .core.settings import Settings
 from .core.themes import ThemeVocabulary, vocabulary_from_data
 from .core.validate import kind_of, validate_body, validate_item
-from .cache import BuildCache, key_of
 from .disclosure import Disclosure, find_disclosures, pdf_metadata, read_deny_list
-from .core.anonymise import DEFAULT_ALLOWED_EMAIL_DOMAINS, DEFAULT_ALLOWED_NUMBERS, DenyList
 from .pdf import PdfFacts, PdfProblem, extract_text, read_facts
 
 # MkDocs renders all of these as pages; an item must be .md so that the rules see it.

@@ -7,11 +7,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from .core.circulation import Deadline, DeadlineState, deadlines
-from .core.findings import Finding, warning
-from .core.items import Kind
-from .core.nspcc import SubmissionDue, missing_for_entry, needs_submission, submission_status
 from .core.dates import format_date, local_date
-from .core.items import Item
+from .core.findings import Finding, warning
+from .core.items import Item, Kind
+from .core.nspcc import SubmissionDue, missing_for_entry, needs_submission, submission_status
 from .core.publication import State, goes_live_at
 from .core.register import RegisterEntry
 from .project import Project, Publication

@@ -9,7 +9,6 @@ from functools import cached_property
 
 from .core.items import Item, Kind
 from .core.themes import Theme
-from .project import Publication
 from .progress_view import (
     ProgressView,
     build_progress_view,
@@ -18,6 +17,7 @@ from .progress_view import (
     totals_over_time,
     trend_svg,
 )
+from .project import Publication
 from .views import ItemView, NoticeView, build_notice, build_view
 
 LISTING_INTROS = {

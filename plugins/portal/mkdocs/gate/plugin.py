@@ -24,8 +24,6 @@ from ...core.dates import UTC, format_instant
 from ...core.items import Kind
 from ...packs import PackMaker, pack_input
 from ...progress_view import export_csv, export_json
-from ...views import pack_path
-from ...core.validate import kind_of
 from ...project import Project, Publication, SettingsError, load_project, load_settings
 from ...site import SiteView, generated_pages, notice_pages
 from .config import PortalConfig
