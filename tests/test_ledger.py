@@ -211,11 +211,13 @@ def test_a_changed_report_needs_a_change_note_and_shows_its_history(published):
 
 
 def test_a_withheld_report_needs_the_national_panel_told(site):
-    site.review("child-j", title="Child J improvement information", published_form="withheld",
-                body="## Improvements\n\nWhat is changing.")
+    site.review("child-j", title="Child J improvement information zqwithheldcanary", published_form="withheld",
+                body="## Improvements\n\nWhat is changing zqwithheldbodycanary.")
     result = site.build()
     assert result.exit_code == 0
     assert not (site.site / "reviews/child-j").exists()
+    for canary in ("zqwithheldcanary", "zqwithheldbodycanary"):
+        assert find_in_site(site.site, canary) == []
     checked = site.check()
     assert checked.exit_code == 1
     assert "the report is withheld, but the register does not record that the National Panel was told" in checked.stderr

@@ -107,7 +107,6 @@ def overdue_by_lead(publication: Publication) -> list[tuple[str, list[tuple[Acti
 
 
 def export_csv(item: Item, publication: Publication) -> str:
-    view = build_progress_view(item, publication)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["id", "recommendation", "action", "lead", "due", "status", "rag",
@@ -116,7 +115,6 @@ def export_csv(item: Item, publication: Publication) -> str:
         a = state.action
         writer.writerow([a.id, a.recommendation, a.action, a.lead, a.due.isoformat(), a.status,
                          state.rag.value, a.evidence, a.impact, a.updated.isoformat() if a.updated else ""])
-    del view
     return out.getvalue()
 
 

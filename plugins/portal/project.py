@@ -262,6 +262,18 @@ class Publication:
     def live_of_kind(self, kind: Kind) -> list[Item]:
         return self._live_by_kind.get(kind, [])
 
+    def live_from_review(self, review_id: str) -> list[Item]:
+        """Live items whose ``review`` field names ``review_id``, newest first."""
+        return self._live_by_review.get(review_id, [])
+
+    @cached_property
+    def _live_by_review(self) -> dict[str, list[Item]]:
+        grouped: dict[str, list[Item]] = {}
+        for item in self.live_items:
+            if item.review_id:
+                grouped.setdefault(item.review_id, []).append(item)
+        return grouped
+
     @cached_property
     def _live_by_kind(self) -> dict[Kind, list[Item]]:
         grouped: dict[Kind, list[Item]] = {}

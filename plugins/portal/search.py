@@ -85,20 +85,6 @@ class IndexWriter:
             service.__exit__(None, None, None)
 
 
-def write_index(pages: list[IndexPage], site_dir: str, output_path: str = "pagefind",
-                records: list[IndexRecord] = ()) -> int:
-    """Index exactly ``pages`` and ``records`` and write the bundle to ``site_dir/output_path``."""
-    writer = IndexWriter()
-    try:
-        for page in pages:
-            writer.add_page(page)
-        for record in records:
-            writer.add_record(record)
-        return writer.write(site_dir, output_path)
-    finally:
-        writer.close()
-
-
 class PagefindProcess:
     """Pagefind's indexing service (``pagefind --service``), spoken to synchronously.
 

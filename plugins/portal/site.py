@@ -132,8 +132,8 @@ class SiteView:
         return self._progress[item_id]
 
     def progress_for_review(self, review_id: str) -> ProgressView | None:
-        for item in self.publication.live_of_kind(Kind.PROGRESS):
-            if item.review_id == review_id:
+        for item in self.publication.live_from_review(review_id):
+            if item.kind is Kind.PROGRESS:
                 return self.progress(item.id)
         return None
 

@@ -158,7 +158,6 @@ def related_links(item: Item, publication: Publication) -> dict[str, list[Link]]
     if item.kind is not Kind.REVIEW:
         return {}
     related: dict[str, list[Link]] = {}
-    for other in publication.live_items:
-        if other.review_id == item.id:
-            related.setdefault(other.kind.plural, []).append(Link(other.title, other.url))
+    for other in publication.live_from_review(item.id):
+        related.setdefault(other.kind.plural, []).append(Link(other.title, other.url))
     return related
