@@ -20,6 +20,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -40,19 +41,56 @@ validation:
 """
 
 
+def _tree_rss_mb(root: int) -> float:
+    """Resident memory of a process and all its descendants now, in MB (from /proc)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+        except OSError:
+            continue
+        pid = int(status.parent.name)
+        ppid = re.search(r"^PPid:\s+(\d+)", text, re.M)
+        resident = re.search(r"^VmRSS:\s+(\d+)", text, re.M)
+        children.setdefault(int(ppid.group(1)) if ppid else 0, []).append(pid)
+        rss[pid] = int(resident.group(1)) if resident else 0
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack += children.get(pid, [])
+    return total / 1024
+
+
+PEAK_TOTAL: list[float] = []
+
+
 def timed(command: list[str], cwd: Path, limit: float | None = None,
           ok: tuple[int, ...] = (0,)) -> tuple[float | None, float | None]:
-    """(wall seconds, peak resident MB) from /usr/bin/time -v; (None, None) past the limit."""
+    """(wall seconds, peak resident MB of the largest single process) from /usr/bin/time -v;
+    (None, None) past the limit. The peak of all its processes together, sampled every
+    0.2 s from /proc, is appended to PEAK_TOTAL."""
     start = time.perf_counter()
-    try:
-        result = subprocess.run(["/usr/bin/time", "-v", *command], cwd=cwd, capture_output=True,
-                                text=True, timeout=limit)
-    except subprocess.TimeoutExpired:
-        return None, None
+    process = subprocess.Popen(["/usr/bin/time", "-v", *command], cwd=cwd, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    reader = threading.Thread(target=lambda: setattr(process, "captured", process.communicate()))
+    reader.start()
+    peak_total = 0.0
+    while reader.is_alive():
+        peak_total = max(peak_total, _tree_rss_mb(process.pid))
+        if limit is not None and time.perf_counter() - start > limit:
+            subprocess.run(["pkill", "-TERM", "-P", str(process.pid)])
+            process.kill()
+            reader.join()
+            return None, None
+        reader.join(0.2)
     wall = time.perf_counter() - start
-    if result.returncode not in ok:
-        raise SystemExit(f"{' '.join(command)} failed:\n{result.stderr[-2000:]}")
-    peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", result.stderr)
+    stderr = process.captured[1]
+    if process.returncode not in ok:
+        raise SystemExit(f"{' '.join(command)} failed:\n{stderr[-2000:]}")
+    PEAK_TOTAL.append(peak_total)
+    peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", stderr)
     return wall, int(peak.group(1)) / 1024 if peak else None
 
 
