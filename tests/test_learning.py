@@ -127,3 +127,19 @@ def test_theme_pages_gather_reviews_case_studies_and_briefings(built):
     for heading in ('id="reviews">Reviews', 'id="case-studies">Case studies'):
         assert heading in page
     assert "zqstudytitlecanary" not in page
+
+
+def test_printable_paragraphs_wrap_within_the_page_and_keep_every_word():
+    from portal.printable import Document
+
+    pdf = Document("Wrapping")
+    pdf.add_page()
+    pdf.set_font("Helvetica", "", 11)
+    width = pdf.w - pdf.l_margin - pdf.r_margin - 2 * pdf.c_margin
+    text = ("The review found that supervision did not test the assumptions. " * 12
+            + "A" * 200 + " end.\nA second line of the same paragraph.")
+    lines = pdf._wrap(text, width)
+    assert all(pdf.get_string_width(line) <= width + 0.01 for line in lines)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "").replace("\n", "")
+    assert lines[-1] == "A second line of the same paragraph."
+    assert len(lines) > 10
