@@ -157,22 +157,42 @@ class _QuietHandler(__import__("http.server").server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def served(tmp_path_factory):
-    """The example site, built at NOW and served over HTTP on 127.0.0.1."""
+def _serve_example(root: Path, configure=None):
     import functools
     import http.server
     import threading
 
-    root = tmp_path_factory.mktemp("served") / "project"
     shutil.copytree(REPO, root, ignore=shutil.ignore_patterns(
         ".git", ".venv", "site", "preview", "__pycache__", "*.egg-info", "tests", "outbox", "node_modules"))
+    if configure is not None:
+        configure(root / "mkdocs.yml")
     result = Site(root).build()
     assert result.exit_code == 0, result.output
     handler = functools.partial(_QuietHandler, directory=str(root / "site"))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory):
+    """The example site, built at NOW and served over HTTP on 127.0.0.1."""
+    server, base = _serve_example(tmp_path_factory.mktemp("served") / "project")
+    yield base
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def served_in_shards(tmp_path_factory):
+    """The example site with its search index split into several Pagefind indexes, as a
+    national collection's is (a tiny shard size stands in for thousands of reports)."""
+    def configure(config: Path) -> None:
+        text = config.read_text()
+        config.write_text(text.replace("  - portal-search\n", "  - portal-search:\n      shard_text_mb: 0.02\n"))
+
+    root = tmp_path_factory.mktemp("served-in-shards") / "project"
+    server, base = _serve_example(root, configure)
+    yield base, root / "site"
     server.shutdown()
 
 

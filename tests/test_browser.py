@@ -149,3 +149,45 @@ def test_a_seven_minute_briefing_prints_on_at_most_two_a4_pages(page, served, sl
     assert 1 <= pages <= 2, f"{slug} prints on {pages} pages"
     assert "Northmere Safeguarding Children Partnership" not in text.split("\n")[0]  # no site header
     assert "1. Background" in text
+
+
+def _all_results(page, base, query, sort=""):
+    page.goto(base + f"search/?q={query}{sort}")
+    page.wait_for_selector(".pagefind-ui__result-link")
+    page.wait_for_load_state("networkidle")
+    while page.locator(".pagefind-ui__button").count():
+        page.locator(".pagefind-ui__button").click()
+        page.wait_for_load_state("networkidle")
+    message = page.locator(".pagefind-ui__message").inner_text()
+    # each result's own link (not its sub-results' links to sections)
+    urls = page.locator(".pagefind-ui__result").evaluate_all(
+        "results => results.map(r => r.querySelector('.pagefind-ui__result-link').getAttribute('href'))")
+    return message, urls
+
+
+def test_a_search_index_split_into_shards_finds_what_one_index_finds(page, served, served_in_shards):
+    base, site = served_in_shards
+    bundles = sorted(p.name for p in site.iterdir() if p.name.startswith("pagefind"))
+    assert len(bundles) >= 3, bundles  # the example site really is split
+    one_message, one = _all_results(page, served, "neglect")
+    message, sharded = _all_results(page, base, "neglect")
+    assert message == one_message and sorted(sharded) == sorted(one)
+    assert all(url.startswith("/") and "/../" not in url for url in sharded)
+    # PDF text lives in a shard too
+    _, pdf = _all_results(page, base, "Kingfisher training suite")
+    assert "/reviews/child-t/#report" in pdf or "/reviews/child-t/" in pdf
+
+
+def test_newest_first_holds_across_shards(page, served_in_shards):
+    base, site = served_in_shards
+    shards = len([p for p in site.iterdir() if p.name.startswith("pagefind")])
+    _, urls = _all_results(page, base, "review", "&sort=newest")
+    dates = []
+    for url in urls:
+        html = (site / url.split("#")[0].strip("/") / "index.html").read_text()
+        dates.append(re.search(r'data-pagefind-sort="date:([0-9-]+)"', html).group(1))
+    assert len(dates) > shards
+    # Entries are dealt to shards round-robin by date, so the merged order is newest
+    # first to within a run of as many entries as there are shards.
+    for position, date in enumerate(dates):
+        assert all(date >= later for later in dates[position + shards:]), (position, shards, " ".join(dates), urls)

@@ -95,3 +95,15 @@ def test_the_digest_lists_the_month_live_items_only(built, tmp_path):
     assert "&lt;review&gt;" in message.get_body(("html",)).get_content()
     bad = built.run("digest", "--month", "2026-13", "--to", "x@example.org")
     assert bad.exit_code == 2
+
+
+def test_search_shards_deal_entries_round_robin_by_date():
+    from portal.search import plan_shards
+
+    entries = [(f"item-{n}", f"2026-01-{n + 1:02d}", 1000) for n in range(10)]
+    plan = plan_shards(entries, budget=2500)
+    assert plan.count == 4
+    assert [plan.shard_of[f"item-{n}"] for n in range(10)] == [0, 1, 2, 3, 0, 1, 2, 3, 0, 1]
+    assert plan.bundles("pagefind") == ["pagefind", "pagefind-1", "pagefind-2", "pagefind-3"]
+    assert plan_shards(entries, budget=10_000_000).count == 1
+    assert plan_shards([], budget=1).count == 1

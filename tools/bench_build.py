@@ -41,24 +41,25 @@ validation:
 """
 
 
-def _tree_rss_mb(root: int) -> float:
-    """Resident memory of a process and all its descendants now, in MB (from /proc)."""
+def _tree_memory_mb(root: int) -> float:
+    """Memory of a process and all its descendants now, in MB: the sum of their
+    proportional set sizes (PSS, from /proc), so pages shared by forked workers count
+    once, not once per process as resident sizes would."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     for status in Path("/proc").glob("[0-9]*/status"):
         try:
-            text = status.read_text()
+            ppid = re.search(r"^PPid:\s+(\d+)", status.read_text(), re.M)
         except OSError:
             continue
-        pid = int(status.parent.name)
-        ppid = re.search(r"^PPid:\s+(\d+)", text, re.M)
-        resident = re.search(r"^VmRSS:\s+(\d+)", text, re.M)
-        children.setdefault(int(ppid.group(1)) if ppid else 0, []).append(pid)
-        rss[pid] = int(resident.group(1)) if resident else 0
+        children.setdefault(int(ppid.group(1)) if ppid else 0, []).append(int(status.parent.name))
     total, stack = 0, [root]
     while stack:
         pid = stack.pop()
-        total += rss.get(pid, 0)
+        try:
+            pss = re.search(r"^Pss:\s+(\d+)", Path(f"/proc/{pid}/smaps_rollup").read_text(), re.M)
+            total += int(pss.group(1)) if pss else 0
+        except OSError:
+            pass
         stack += children.get(pid, [])
     return total / 1024
 
@@ -69,8 +70,8 @@ PEAK_TOTAL: list[float] = []
 def timed(command: list[str], cwd: Path, limit: float | None = None,
           ok: tuple[int, ...] = (0,)) -> tuple[float | None, float | None]:
     """(wall seconds, peak resident MB of the largest single process) from /usr/bin/time -v;
-    (None, None) past the limit. The peak of all its processes together, sampled every
-    0.2 s from /proc, is appended to PEAK_TOTAL."""
+    (None, None) past the limit. The peak of all its processes together (PSS, sampled
+    every 0.2 s from /proc) is appended to PEAK_TOTAL."""
     start = time.perf_counter()
     process = subprocess.Popen(["/usr/bin/time", "-v", *command], cwd=cwd, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
@@ -78,7 +79,7 @@ def timed(command: list[str], cwd: Path, limit: float | None = None,
     reader.start()
     peak_total = 0.0
     while reader.is_alive():
-        peak_total = max(peak_total, _tree_rss_mb(process.pid))
+        peak_total = max(peak_total, _tree_memory_mb(process.pid))
         if limit is not None and time.perf_counter() - start > limit:
             subprocess.run(["pkill", "-TERM", "-P", str(process.pid)])
             process.kill()

@@ -97,6 +97,43 @@ def find_disclosures(project: Project) -> dict[str, list[Disclosure]]:
     return results
 
 
+LONG_TEXT = 4000
+"""Texts at least this long (bodies, PDF text) are scanned on every core and cached;
+shorter fields are cheaper to scan than to look up."""
+
+
+def _detect_rows(text: str, allowed_numbers: tuple[str, ...], allowed_domains: tuple[str, ...]) -> bytes:
+    import json
+
+    found = detect(text, allowed_numbers, allowed_domains)
+    return json.dumps([[d.kind, d.match, d.start, d.end] for d in found]).encode()
+
+
+def prefetch_detections(project: Project, texts: list[str]) -> None:
+    """Scan the long texts that are not in the build cache in a pool of processes, and
+    cache the findings, so that ``cached_detect`` finds every long text scanned."""
+    import concurrent.futures
+    import functools
+    import os
+
+    from .cache import key_of
+
+    settings = project.settings
+    allowed = (tuple(settings.allowed_phone_numbers), tuple(settings.allowed_email_domains))
+    missing: dict[str, str] = {}
+    for text in texts:
+        if len(text) >= LONG_TEXT:
+            key = key_of("detect", text, settings.allowed_phone_numbers, settings.allowed_email_domains)
+            if key not in missing and not project.cache.has("detect", key):
+                missing[key] = text
+    if len(missing) < 16 or (os.cpu_count() or 1) < 2:
+        return  # cached_detect scans these one by one
+    with concurrent.futures.ProcessPoolExecutor() as pool:
+        scan = functools.partial(_detect_rows, allowed_numbers=allowed[0], allowed_domains=allowed[1])
+        for key, rows in zip(missing, pool.map(scan, missing.values(), chunksize=16)):
+            project.cache.put("detect", key, rows)
+
+
 def cached_detect(project: Project, text: str):
     """``detect`` on one text, kept in the build cache under the text and the allow-lists."""
     import json
@@ -105,7 +142,7 @@ def cached_detect(project: Project, text: str):
     from .core.anonymise import Detection
 
     settings = project.settings
-    if len(text) < 4000:  # short fields: scanning is cheaper than a cache file
+    if len(text) < LONG_TEXT:  # short fields: scanning is cheaper than a cache file
         return detect(text, settings.allowed_phone_numbers, settings.allowed_email_domains)
     key = key_of("detect", text, settings.allowed_phone_numbers, settings.allowed_email_domains)
     cached = project.cache.get("detect", key)

@@ -33,7 +33,7 @@ from .core.register import RegisterEntry, parse_entry
 from .core.settings import Settings
 from .core.themes import ThemeVocabulary, vocabulary_from_data
 from .core.validate import kind_of, validate_body, validate_item
-from .disclosure import Disclosure, find_disclosures, pdf_metadata, read_deny_list
+from .disclosure import Disclosure, find_disclosures, pdf_metadata, prefetch_detections, read_deny_list
 from .pdf import PdfFacts, PdfProblem, extract_text, read_facts
 
 # MkDocs renders all of these as pages; an item must be .md so that the rules see it.
@@ -167,6 +167,7 @@ class Project:
     def disclosures(self) -> dict[str, list[Disclosure]]:
         """Identifying details found in each item (its fields, body, PDF text and metadata)."""
         self.prefetch_pdf_texts()
+        prefetch_detections(self, [*self.bodies.values(), *self._pdf_texts.values()])
         return find_disclosures(self)
 
     def prefetch_pdf_texts(self) -> None:

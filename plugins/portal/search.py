@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import base64
 import json
+import math
+import os
 import subprocess
 import threading
 from dataclasses import dataclass
@@ -36,14 +38,15 @@ class IndexWriter:
     """A Pagefind index filled page by page as MkDocs renders them (the Pagefind service
     works in its own process meanwhile), then written out."""
 
-    def __init__(self) -> None:
+    def __init__(self, chunk_size: int | None = None) -> None:
         self._service: PagefindProcess | None = None
         self._index_id = None
+        self._chunk_size = chunk_size
         self.count = 0
 
     def _ensure(self) -> None:
         if self._service is None:
-            self._service = PagefindProcess().__enter__()
+            self._service = PagefindProcess(self._chunk_size).__enter__()
             self._index_id = self._request({"type": "NewIndex", "config": {"force_language": "en"}})["index_id"]
 
     def _request(self, payload: dict) -> dict:
@@ -98,6 +101,113 @@ class IndexWriter:
             service.__exit__(None, None, None)
 
 
+@dataclass(frozen=True)
+class ShardPlan:
+    """Which Pagefind index (shard) each page and record goes into.
+
+    Pagefind holds a whole index in memory and needs several times that while writing it
+    (about 1 GB for 1,000 long reports), so a national collection is indexed as several
+    indexes that the search page merges. Entries are dealt round-robin in date order:
+    every shard then has the same mix of old and new, long and short, so relevance scores
+    agree between shards, and a shard's sort position of an entry is its overall date
+    rank divided by the number of shards, so "newest first" holds across the merged
+    results (to within a run of as many entries as there are shards).
+    """
+
+    shard_of: dict[str, int]
+    count: int
+
+    def bundle(self, output_path: str, shard: int) -> str:
+        """The folder of a shard's bundle under the site: the first is ``output_path``."""
+        return output_path if shard == 0 else f"{output_path}-{shard}"
+
+    def bundles(self, output_path: str) -> list[str]:
+        return [self.bundle(output_path, shard) for shard in range(self.count)]
+
+
+def plan_shards(entries: list[tuple[str, str, int]], budget: int) -> ShardPlan:
+    """Shards for (key, sort date, size of text) entries: as many as needed to keep each
+    shard's text within ``budget`` characters."""
+    total = sum(size for _, _, size in entries)
+    count = max(1, math.ceil(total / budget)) if budget > 0 else 1
+    ordered = sorted(entries, key=lambda entry: (entry[1], entry[0]))
+    return ShardPlan({key: rank % count for rank, (key, _, _) in enumerate(ordered)}, count)
+
+
+class ShardedIndexWriter:
+    """Pages arrive shard by shard (the build renders them in that order): each shard is
+    written out by its own Pagefind process, in the background, as soon as the next shard
+    begins, so at most two indexes are ever in memory and only the last one's writing is
+    left when the pages are done."""
+
+    def __init__(self, plan: ShardPlan, records: dict[int, list[IndexRecord]], site_dir: str,
+                 output_path: str = "pagefind", chunk_size: int | None = None) -> None:
+        self.plan = plan
+        self._records = records
+        self._site_dir = site_dir
+        self._output_path = output_path
+        self._chunk_size = chunk_size
+        self._current = -1
+        self._writer: IndexWriter | None = None
+        self._writing: list[threading.Thread] = []
+        self._errors: list[SearchIndexError] = []
+        self.count = 0
+
+    def add_page(self, key: str, page: IndexPage) -> None:
+        # A page out of order joins the open shard: it is still found; only its place
+        # among ties in "newest first" can differ.
+        self._move_to(max(self.plan.shard_of.get(key, 0), self._current, 0))
+        self._writer.add_page(page)
+        self.count += 1
+
+    def _move_to(self, shard: int) -> None:
+        while self._current < shard:
+            self._finish_current()
+            self._current += 1
+            self._writer = IndexWriter(self._chunk_size)
+            for record in self._records.pop(self._current, []):
+                self._writer.add_record(record)
+                self.count += 1
+
+    def _finish_current(self) -> None:
+        if self._errors:
+            raise self._errors[0]
+        writer, self._writer = self._writer, None
+        if writer is None:
+            return
+        bundle = self.plan.bundle(self._output_path, self._current)
+
+        def write() -> None:
+            try:
+                writer.write(self._site_dir, bundle)
+            except SearchIndexError as exc:
+                self._errors.append(exc)
+
+        thread = threading.Thread(target=write, name=f"pagefind-write-{self._current}")
+        thread.start()
+        self._writing.append(thread)
+
+    def write(self) -> int:
+        """Write every shard not yet written (one with no pages still gets its bundle)
+        and wait for all of them."""
+        try:
+            self._move_to(self.plan.count - 1)
+            self._finish_current()
+        finally:
+            for thread in self._writing:
+                thread.join()
+        if self._errors:
+            raise self._errors[0]
+        return self.count
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+        for thread in self._writing:
+            thread.join()
+
+
 class PagefindProcess:
     """Pagefind's indexing service (``pagefind --service``).
 
@@ -108,7 +218,7 @@ class PagefindProcess:
     the answers, and `request` waits for its own answer (and so for every earlier one).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, chunk_size: int | None = None) -> None:
         from pagefind.service import get_executable
 
         executable = get_executable()
@@ -116,6 +226,9 @@ class PagefindProcess:
             raise SearchIndexError("search index: the Pagefind binary is missing: "
                                    "pip install 'pagefind[bin]'")
         self._executable = executable
+        self._environment = dict(os.environ)
+        if chunk_size:  # word locations per index chunk (Pagefind's default: 20,000)
+            self._environment["PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE"] = str(chunk_size)
         self._next_id = 0
         self._answers: dict[int, dict] = {}
         self._kinds: dict[int, str] = {}
@@ -125,7 +238,8 @@ class PagefindProcess:
 
     def __enter__(self) -> PagefindProcess:
         self._process = subprocess.Popen([str(self._executable), "--service"], stdin=subprocess.PIPE,
-                                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+                                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                         env=self._environment)
         self._reader = threading.Thread(target=self._read_answers, name="pagefind-answers", daemon=True)
         self._reader.start()
         return self
