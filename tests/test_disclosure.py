@@ -35,17 +35,21 @@ def test_detectors_find_what_identifies_and_spare_what_reports_are_made_of():
 
 
 def test_scanning_only_around_digits_finds_what_a_whole_text_scan_finds(monkeypatch):
-    """The number-bearing detectors look only near digits; at a text's edges, inside long
-    prose and across a line break they must find exactly what a whole-text scan finds."""
+    """The number-bearing detectors look only near digits and dates of birth only near
+    birth cues; at a text's edges, inside long prose and across a line break they must
+    find exactly what a whole-text scan finds."""
     from portal.core import anonymise
 
     prose = "The review found that supervision did not test the assumptions made. " * 40
     details = ["Call 01632 960 123 today", "NHS 943 476 5919.", "NI JM 12 34 56 C",
                "lived at 14 Kingfisher Meadowbank\nGardens", "postcode LS1 4AP", "01632960123",
-               "(01632) 960123", "+44 (0)1632 960 123", "on 3 May 2019 at 12 Heron Road, LS1 4AP"]
+               "(01632) 960123", "+44 (0)1632 960 123", "on 3 May 2019 at 12 Heron Road, LS1 4AP",
+               "Her date of birth, 3 May 2019, was recorded", "born on 3rd May 2019", "DOB: 03/05/2019",
+               "d.o.b. 3 May 2019", "(14 Heron Road)"]
     texts = [t for d in details for t in (d, d + " " + prose, prose + d, prose + d + ". " + prose)]
     windowed = [detect(text) for text in texts]
-    monkeypatch.setattr(anonymise, "_digit_windows", lambda text: [(0, len(text))])
+    monkeypatch.setattr(anonymise, "_digit_windows", lambda text, **reach: [(0, len(text))])
+    monkeypatch.setattr(anonymise, "_cue_windows", lambda text: [(0, len(text))])
     whole = [detect(text) for text in texts]
     assert windowed == whole
     assert all(windowed)

@@ -178,6 +178,16 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         env.globals["portal"] = self.site  # also for pages without a page context (404.html)
         return env
 
+    def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
+        """An item's body as the project read it: its front matter is the portal's, already
+        parsed (with libyaml) and validated, so MkDocs need not read and parse it again
+        with its pure-Python YAML (seconds at thousands of items)."""
+        assert self.site is not None
+        item = self.site.item_for(page.file.src_uri)
+        if item is None or self.publication is None:
+            return None
+        return self.publication.project.bodies.get(item.id)
+
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
                          files: Files) -> str:
         """Choose the item's template and show its title as text, whatever it holds."""
