@@ -152,6 +152,13 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
+class _Server(__import__("http.server").server.ThreadingHTTPServer):
+    """A local server that does not refuse connections when a page fetches many files at
+    once (the standard library's listen backlog is 5; a merged search index and a busy
+    machine overflow it, and the browser's fetch fails)."""
+
+    request_queue_size = 128
+
 class _QuietHandler(__import__("http.server").server.SimpleHTTPRequestHandler):
     def log_message(self, *args) -> None:
         pass
@@ -169,7 +176,7 @@ def _serve_example(root: Path, configure=None):
     result = Site(root).build()
     assert result.exit_code == 0, result.output
     handler = functools.partial(_QuietHandler, directory=str(root / "site"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = _Server(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
 

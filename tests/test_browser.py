@@ -151,7 +151,24 @@ def test_a_seven_minute_briefing_prints_on_at_most_two_a4_pages(page, served, sl
     assert "1. Background" in text
 
 
-def _all_results(page, base, query, sort=""):
+def _all_results(browser, base, query, sort=""):
+    """Every result of a query, on a page of its own (leaving a page while Pagefind is
+    still loading an index is reported as a page error)."""
+    context = browser.new_context()
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(exc.message))
+    page.on("requestfailed", lambda request: errors.append(f"request failed: {request.url} {request.failure}"))
+    page.on("response", lambda response: response.status >= 400 and errors.append(f"{response.status} {response.url}"))
+    try:
+        return _results_on(page, base, query, sort)
+    finally:
+        page.wait_for_load_state("networkidle")
+        context.close()
+        assert errors == []
+
+
+def _results_on(page, base, query, sort):
     page.goto(base + f"search/?q={query}{sort}")
     page.wait_for_selector(".pagefind-ui__result-link")
     page.wait_for_load_state("networkidle")
@@ -159,29 +176,31 @@ def _all_results(page, base, query, sort=""):
         page.locator(".pagefind-ui__button").click()
         page.wait_for_load_state("networkidle")
     message = page.locator(".pagefind-ui__message").inner_text()
-    # each result's own link (not its sub-results' links to sections)
+    # each result's own link (not its sub-results' links to sections), once all have loaded
+    page.wait_for_function("() => [...document.querySelectorAll('.pagefind-ui__result')]"
+                           ".every(r => r.querySelector('.pagefind-ui__result-link'))")
     urls = page.locator(".pagefind-ui__result").evaluate_all(
         "results => results.map(r => r.querySelector('.pagefind-ui__result-link').getAttribute('href'))")
     return message, urls
 
 
-def test_a_search_index_split_into_shards_finds_what_one_index_finds(page, served, served_in_shards):
+def test_a_search_index_split_into_shards_finds_what_one_index_finds(browser, served, served_in_shards):
     base, site = served_in_shards
     bundles = sorted(p.name for p in site.iterdir() if p.name.startswith("pagefind"))
     assert len(bundles) >= 3, bundles  # the example site really is split
-    one_message, one = _all_results(page, served, "neglect")
-    message, sharded = _all_results(page, base, "neglect")
+    one_message, one = _all_results(browser, served, "neglect")
+    message, sharded = _all_results(browser, base, "neglect")
     assert message == one_message and sorted(sharded) == sorted(one)
     assert all(url.startswith("/") and "/../" not in url for url in sharded)
     # PDF text lives in a shard too
-    _, pdf = _all_results(page, base, "Kingfisher training suite")
+    _, pdf = _all_results(browser, base, "Kingfisher training suite")
     assert "/reviews/child-t/#report" in pdf or "/reviews/child-t/" in pdf
 
 
-def test_newest_first_holds_across_shards(page, served_in_shards):
+def test_newest_first_holds_across_shards(browser, served_in_shards):
     base, site = served_in_shards
     shards = len([p for p in site.iterdir() if p.name.startswith("pagefind")])
-    _, urls = _all_results(page, base, "review", "&sort=newest")
+    _, urls = _all_results(browser, base, "review", "&sort=newest")
     dates = []
     for url in urls:
         html = (site / url.split("#")[0].strip("/") / "index.html").read_text()

@@ -50,6 +50,13 @@ def gz(data: bytes) -> int:
     return len(gzip.compress(data, 6))
 
 
+class _Server(__import__("http.server").server.ThreadingHTTPServer):
+    """A local server that does not refuse connections when a page fetches many files at
+    once (the standard library's listen backlog is 5; a merged search index and a busy
+    machine overflow it, and the browser's fetch fails)."""
+
+    request_queue_size = 128
+
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args) -> None:
         pass
@@ -57,7 +64,7 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 def serve(directory: Path):
     handler = functools.partial(QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = _Server(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
 

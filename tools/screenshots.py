@@ -44,9 +44,16 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _Server(__import__("http.server").server.ThreadingHTTPServer):
+    """A local server that does not refuse connections when a page fetches many files at
+    once (the standard library's listen backlog is 5; a merged search index and a busy
+    machine overflow it, and the browser's fetch fails)."""
+
+    request_queue_size = 128
+
 def serve(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
     handler = functools.partial(_Quiet, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = _Server(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
 

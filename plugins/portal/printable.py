@@ -56,12 +56,16 @@ class Document(FPDF):
             self.cell(0, height, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     def _wrap(self, text: str, width: float) -> list[str]:
-        widths: dict[str, float] = {}
+        # The core fonts' character widths (thousandths of the font size); fpdf2's own
+        # get_string_width builds styled fragments for every call.
+        widths = self.current_font.cw
+        scale = self.font_size / 1000
 
         def measure(word: str) -> float:
-            if word not in widths:
-                widths[word] = self.get_string_width(word)
-            return widths[word]
+            try:
+                return sum(widths[c] for c in word) * scale
+            except (KeyError, TypeError):
+                return self.get_string_width(word)
 
         space = measure(" ")
         lines: list[str] = []

@@ -88,11 +88,18 @@ class IndexWriter:
 
     def write(self, site_dir: str, output_path: str = "pagefind") -> int:
         self._ensure()
+        bundle = Path(site_dir) / output_path
         try:
-            self._request({"type": "WriteFiles", "index_id": self._index_id,
-                           "output_path": str(Path(site_dir) / output_path)})
+            self._request({"type": "WriteFiles", "index_id": self._index_id, "output_path": str(bundle)})
+            self._service.wait_for_writes(bundle)
         finally:
             self.close()
+        entry = bundle / "pagefind-entry.json"
+        try:
+            json.loads(entry.read_text(encoding="utf-8"))["languages"]
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise SearchIndexError(f"search index: Pagefind left {entry} incomplete ({exc}); "
+                                   "build again") from exc
         return self.count
 
     def close(self) -> None:
@@ -254,6 +261,34 @@ class PagefindProcess:
         except subprocess.TimeoutExpired:
             self._process.kill()
         self._reader.join(timeout=5)
+
+    def wait_for_writes(self, directory: Path, timeout: float = 60) -> None:
+        """Wait until Pagefind has closed every file it opened under ``directory``.
+
+        Pagefind answers a WriteFiles request once its writes are queued, not done, and
+        exits the moment its input closes: closing it straight away can leave files
+        empty (seen under load: an empty pagefind-entry.json, and no search at all). On
+        Linux its open files are watched in /proc; elsewhere it is given a second.
+        """
+        import time
+
+        fds = Path(f"/proc/{self._process.pid}/fd")
+        if not fds.is_dir():
+            time.sleep(1)
+            return
+        prefix = str(directory.resolve())
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                open_files = [os.readlink(fd) for fd in fds.iterdir()]
+            except OSError:  # a file closed while we looked, or Pagefind has exited
+                if self._process.poll() is not None:
+                    return
+                time.sleep(0.005)
+                continue
+            if not any(path.startswith(prefix) for path in open_files):
+                return
+            time.sleep(0.01)
 
     def send(self, payload: dict, awaited: bool = False) -> int:
         """Write a request and return its id without waiting for the answer."""

@@ -8,9 +8,9 @@ shard by shard so that each shard's index is written while the next one renders.
 MkDocs converts every page's Markdown first and only then renders the pages' templates,
 so Pagefind, which indexes the final HTML, would wait idle through the longest part of
 the build. The Markdown of live items' pages is therefore converted when the page is
-about to be rendered instead (with the same extensions and the same ``page_content``
-hooks, the gate's link check included): Pagefind then indexes on the other core while
-the main process converts and renders.
+about to be rendered instead, by a second process a few pages ahead (``convert.py``),
+with the same extensions and the same ``page_content`` hooks, the gate's link check
+included: Pagefind indexes and Markdown converts while the main process renders.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from ...search import (IndexPage, SearchIndexError, ShardedIndexWriter, ShardPla
                        plan_shards)
 from ..shared import publication_of
 from .config import SearchConfig
+from .convert import MarkdownConverter
 
 log = get_plugin_logger(__name__)
 
@@ -38,7 +39,8 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         super().__init__()
         self.writer: ShardedIndexWriter | None = None
         self.plan = ShardPlan({}, 1)
-        self._deferred: dict[str, tuple[str, Files]] = {}
+        self._deferred: dict[str, str] = {}
+        self._converter: MarkdownConverter | None = None
 
     @event_priority(-100)
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -67,25 +69,29 @@ class SearchPlugin(BasePlugin[SearchConfig]):
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         self.writer = None
         self._deferred = {}
+        self._converter = None
 
     @event_priority(-100)
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Last of all plugins: keep a live item's final Markdown for rendering time."""
         if publication_of(config).is_live(_item_id(page)):
-            self._deferred[page.file.src_uri] = (markdown, files)
+            self._deferred[page.file.src_uri] = markdown
             return ""
         return markdown
+
+    def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        """Every page is read: start converting the deferred ones, in rendering order."""
+        self._converter = MarkdownConverter(config, files, self._deferred)
+        return env
 
     @event_priority(100)
     def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):
         """First of all plugins: convert a deferred page's Markdown, as MkDocs would have,
         then give the result to every plugin's ``on_page_content``."""
-        deferred = self._deferred.pop(page.file.src_uri, None)
-        if deferred is not None:
-            page.markdown, files = deferred
-            page.render(config, files)
+        if self._converter is not None and page.file.src_uri in self._deferred:
+            self._converter.convert(page)
             page.content = config.plugins.on_page_content(page.content, page=page, config=config,
-                                                          files=files)
+                                                          files=self._converter.files)
         context["portal_search_bundles"] = self.plan.bundles(self.config.output_path)
         return context
 
@@ -110,13 +116,16 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         item_id = _item_id(page)
         if publication.is_live(item_id):
             try:
-                self._writer(config).add_page(item_id, IndexPage(url="/" + page.url, html=output))
+                self._writer(config).add_page(item_id, IndexPage(url="/" + page.url, html=_indexed(output)))
             except SearchIndexError as exc:
                 self.close()
                 raise PluginError(str(exc)) from exc
         return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self._converter is not None:
+            self._converter.close()
+            self._converter = None
         try:
             count = self._writer(config).write()
         except SearchIndexError as exc:
@@ -128,6 +137,9 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         log.info(f"Pagefind indexed {count} pages and records{shards}")
 
     def close(self) -> None:
+        if self._converter is not None:
+            self._converter.close()
+            self._converter = None
         if self.writer is not None:
             self.writer.close()
             self.writer = None
@@ -138,3 +150,16 @@ class SearchPlugin(BasePlugin[SearchConfig]):
 
 def _item_id(page: Page) -> str:
     return page.file.src_uri[: -len(".md")] if page.file.src_uri.endswith(".md") else ""
+
+
+def _indexed(output: str) -> str:
+    """What Pagefind needs of an item's page: the article it indexes (``data-pagefind-body``,
+    with the filters, meta and sort key inside it). Without the header, navigation and
+    footer around it, Pagefind parses a third less HTML. The page's article is the one
+    Material's article wraps, so it ends at the second-last ``</article>``."""
+    start = output.find('<article class="portal-item')
+    outer_end = output.rfind("</article>")
+    end = output.rfind("</article>", 0, outer_end)
+    if start < 0 or end < start:
+        return output
+    return f'<!DOCTYPE html><html lang="en"><head></head><body>{output[start:end]}</article></body></html>'
