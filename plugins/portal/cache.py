@@ -9,7 +9,7 @@ import os
 import tempfile
 from pathlib import Path
 
-VERSION = "1"
+VERSION = "2"
 
 
 def key_of(*parts: object) -> str:

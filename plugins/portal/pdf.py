@@ -1,4 +1,6 @@
-"""Facts about a PDF attachment, read with pypdf: page count, size, whether it opens."""
+"""Facts about a PDF attachment, read with pypdf (page count, size, whether it opens), and
+its text, read with PDFium (three times faster than pypdf's extraction, which was the
+largest part of checking a national collection's reports)."""
 
 from __future__ import annotations
 
@@ -31,9 +33,22 @@ class PdfFacts:
 
 
 def extract_text(path: Path) -> str:
-    """The text of every page, for the search index (the PDF has been checked already)."""
-    reader = PdfReader(path)
-    return "\n".join(page.extract_text() or "" for page in reader.pages)
+    """The text of every page, for the disclosure scan and the search index (the PDF has
+    been checked already)."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(str(path))
+    try:
+        pages = []
+        for number in range(len(document)):
+            page = document[number]
+            text_page = page.get_textpage()
+            pages.append(text_page.get_text_range())
+            text_page.close()
+            page.close()
+    finally:
+        document.close()
+    return "\n".join(pages).replace("\r\n", "\n").replace("\r", "\n")
 
 
 def read_facts(path: Path) -> PdfFacts:

@@ -120,6 +120,9 @@ class SearchPlugin(BasePlugin[SearchConfig]):
             except SearchIndexError as exc:
                 self.close()
                 raise PluginError(str(exc)) from exc
+            # The page is written once this returns and MkDocs never reads its HTML or
+            # Markdown again: on a national collection, holding them costs hundreds of MB.
+            page.content = page.markdown = None
         return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
