@@ -57,6 +57,9 @@ class _Server(__import__("http.server").server.ThreadingHTTPServer):
 
     request_queue_size = 128
 
+    def handle_error(self, request, client_address) -> None:
+        pass  # the browser cancelling a fetch it no longer needs is not an error
+
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args) -> None:
         pass
@@ -97,7 +100,11 @@ def query_bytes(site: Path, queries: list[str]) -> list[tuple[int, float, int]]:
         for query in queries:
             start_bytes, start = sum(sizes), time.perf_counter()
             page.fill(".pagefind-ui__search-input", query)
-            page.wait_for_selector(".pagefind-ui__result-link")
+            # results for this query (a later query must not count the previous one's)
+            page.wait_for_function(
+                "q => { const m = document.querySelector('.pagefind-ui__message');"
+                " return m && m.textContent.includes(q) && document.querySelector('.pagefind-ui__result-link'); }",
+                arg=query)
             elapsed = time.perf_counter() - start
             page.wait_for_load_state("networkidle")
             count = page.locator(".pagefind-ui__result").count()

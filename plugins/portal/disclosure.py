@@ -75,8 +75,17 @@ def find_disclosures(project: Project) -> dict[str, list[Disclosure]]:
         found: list[Disclosure] = []
         deny_list = project.deny_lists.get(item.id) or (
             project.deny_lists.get(item.review_id) if item.review_id else None)
-        for file, where, text in texts_of(item, project):
-            for detection in cached_detect(project, text):
+        texts = texts_of(item, project)
+        # An item's short fields are scanned together first, and one by one only if that
+        # finds anything (a NUL between them: no detector's match can span it).
+        short = [text for _, _, text in texts if len(text) < LONG_TEXT]
+        short_clean = not cached_detect(project, "\n\0\n".join(short))
+        for file, where, text in texts:
+            if short_clean and len(text) < LONG_TEXT:
+                detections = []
+            else:
+                detections = cached_detect(project, text)
+            for detection in detections:
                 ident = finding_id(item.id, detection.kind, detection.match)
                 place = where if file.endswith(".md") else f"{file} {where}"
                 message = (f"{place}: {KIND_LABELS[detection.kind]} ({detection.match!r}) could "

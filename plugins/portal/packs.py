@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 from .cache import BuildCache, key_of
 from .core.dates import format_date, local_date
 from .core.items import Item
-from .printable import Document
 from .project import Publication
 from .views import pack_path
 
@@ -23,6 +22,8 @@ FIXED_TIME = (2026, 1, 1, 0, 0, 0)
 
 
 def _case_study_pdf(item: Item, body: str, tz, partnership: str, review: Item | None) -> bytes:
+    from .printable import Document  # fpdf2 loads only when a pack is made
+
     pdf = Document(item.title, footer_note=partnership)
     pdf.add_page()
     pdf.para(f"{partnership}: case study for training", size=10, style="B")
@@ -43,6 +44,8 @@ def _case_study_pdf(item: Item, body: str, tz, partnership: str, review: Item | 
 
 
 def _handout_pdf(item: Item, partnership: str) -> bytes:
+    from .printable import Document  # fpdf2 loads only when a pack is made
+
     pdf = Document(f"Questions: {item.title}", footer_note=partnership)
     pdf.add_page()
     pdf.para(f"{partnership}: handout", size=10, style="B")
@@ -57,6 +60,8 @@ def _handout_pdf(item: Item, partnership: str) -> bytes:
 
 
 def _facilitator_note(item: Item, partnership: str, url: str, review: Item | None) -> bytes:
+    from .printable import Document  # fpdf2 loads only when a pack is made
+
     audience = ", ".join(item.details.get("audience") or ()) or "single- and multi-agency practitioners"
     pdf = Document(f"Facilitator's note: {item.title}", footer_note=partnership)
     pdf.add_page()
@@ -143,7 +148,8 @@ class PackMaker:
             else:
                 self.ready[source.item.id] = (source, cached)
         if len(missing) > 4 and (os.cpu_count() or 1) > 1:
-            self.pool = concurrent.futures.ProcessPoolExecutor()
+            # One process: the rest of the build (Markdown, Pagefind) keeps the other cores busy.
+            self.pool = concurrent.futures.ProcessPoolExecutor(max_workers=1)
             self.pending = [(source, self.pool.submit(render_pack, source)) for source in missing]
         else:
             for source in missing:

@@ -377,7 +377,7 @@ def load_project(root: Path, settings: Settings, docs_dir: str = "content",
                 project.findings.append(error(shown, "", code, message))
             continue
         try:
-            meta, body = frontmatter.split((docs / src_uri).read_text(encoding="utf-8"))
+            meta, body = frontmatter.split((docs / src_uri).read_text(encoding="utf-8"), project.cache)
         except UnicodeDecodeError:
             project.findings.append(error(shown, "", "not-utf8", "the file is not UTF-8 text: save it as UTF-8"))
             continue
@@ -516,7 +516,7 @@ def _load_register(project: Project, register_dir: Path, shown_dir: str) -> None
         item_id = relative[: -len(".yaml")]
         shown = f"{shown_dir}/{relative}"
         try:
-            data = frontmatter.load_yaml(path.read_text(encoding="utf-8"))
+            data = frontmatter.load_yaml(path.read_text(encoding="utf-8"), project.cache)
         except frontmatter.FrontMatterError as exc:
             project.findings.append(error(shown, "", "bad-yaml", f"not valid YAML: {exc}"))
             continue

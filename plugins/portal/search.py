@@ -144,8 +144,8 @@ def plan_shards(entries: list[tuple[str, str, int]], budget: int) -> ShardPlan:
 class ShardedIndexWriter:
     """Pages arrive shard by shard (the build renders them in that order): each shard is
     written out by its own Pagefind process, in the background, as soon as the next shard
-    begins, so at most two indexes are ever in memory and only the last one's writing is
-    left when the pages are done."""
+    begins (after the shard before it), so only the last one's writing is left when the
+    pages are done."""
 
     def __init__(self, plan: ShardPlan, records: dict[int, list[IndexRecord]], site_dir: str,
                  output_path: str = "pagefind", chunk_size: int | None = None) -> None:
@@ -183,8 +183,13 @@ class ShardedIndexWriter:
         if writer is None:
             return
         bundle = self.plan.bundle(self._output_path, self._current)
+        previous = self._writing[-1] if self._writing else None
 
         def write() -> None:
+            # One shard is written at a time: writing needs several times the memory
+            # of filling, and on two cores a second writer only slows the first.
+            if previous is not None:
+                previous.join()
             try:
                 writer.write(self._site_dir, bundle)
             except SearchIndexError as exc:

@@ -73,6 +73,8 @@ def _digits(text: str) -> str:
 def detect(text: str, allowed_numbers: Iterable[str] = DEFAULT_ALLOWED_NUMBERS,
            allowed_email_domains: Iterable[str] = DEFAULT_ALLOWED_EMAIL_DOMAINS) -> list[Detection]:
     """Every identifying detail found in ``text``, in order."""
+    if "@" not in text and not _DIGITS.search(text):
+        return []  # every detector needs a digit (dates of birth included) or an email's @
     found: list[Detection] = []
     taken: list[tuple[int, int]] = []
 

@@ -13,6 +13,7 @@ process as before.
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import os
@@ -85,9 +86,13 @@ class MarkdownConverter:
         order = [file.src_uri for file in files.documentation_pages() if file.src_uri in markdown]
         if len(order) > 8 and (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods():
             _INHERITED = (config, files, markdown)
+            # Objects frozen out of the collector's reach are not touched (and so not
+            # copied) by the child's garbage collections: it shares the parent's memory.
+            gc.freeze()
             try:
                 self._pool = multiprocessing.get_context("fork").Pool(1)
             finally:
+                gc.unfreeze()
                 _INHERITED = None
             self._results = self._pool.imap(_convert, order, chunksize=4)
 
