@@ -59,3 +59,45 @@ class BuildCache:
             os.replace(temporary, folder / key)
         except OSError:
             pass  # a cache that cannot be written is only slower
+
+
+class CacheTable:
+    """Many small entries kept as one file (``.portal-cache/<name>.json``): read once and
+    written once per run, instead of a file per entry. Entries not used in a run are
+    dropped when it is written, so the table holds only what the project still has."""
+
+    def __init__(self, cache: BuildCache, name: str):
+        self._path = cache.directory / f"{name}.json" if cache.directory is not None else None
+        self._old: dict[str, str] = {}
+        self._now: dict[str, str] = {}
+        if self._path is not None:
+            try:
+                import json
+
+                self._old = json.loads(self._path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                self._old = {}
+
+    def get(self, namespace: str, key: str) -> bytes | None:
+        value = self._old.get(key)
+        if value is None:
+            return None
+        self._now[key] = value
+        return value.encode("utf-8")
+
+    def put(self, namespace: str, key: str, data: bytes) -> None:
+        self._now[key] = data.decode("utf-8")
+
+    def save(self) -> None:
+        if self._path is None or self._now == self._old:
+            return
+        import json
+
+        try:
+            self._path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=self._path.parent)
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                json.dump(self._now, out)
+            os.replace(temporary, self._path)
+        except OSError:
+            pass  # a cache that cannot be written is only slower

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from . import frontmatter
-from .cache import BuildCache, key_of
+from .cache import BuildCache, CacheTable, key_of
 from .core.anonymise import DEFAULT_ALLOWED_EMAIL_DOMAINS, DEFAULT_ALLOWED_NUMBERS, DenyList
 from .core.circulation import DEFAULT_RULES, CirculationRule
 from .core.dates import DateError, format_instant, load_timezone, parse_date, parse_time_of_day
@@ -361,6 +361,7 @@ def load_project(root: Path, settings: Settings, docs_dir: str = "content",
                                       f"the content folder {docs_dir}/ does not exist"))
         return project
     project.files = set(_walk(docs))
+    yaml_cache = CacheTable(project.cache, "yaml")
     prefix = f"{docs_dir}/"
     seen_ids: dict[str, str] = {}
     for src_uri in sorted(project.files, key=lambda p: (not p.endswith(".md"), p)):
@@ -377,7 +378,7 @@ def load_project(root: Path, settings: Settings, docs_dir: str = "content",
                 project.findings.append(error(shown, "", code, message))
             continue
         try:
-            meta, body = frontmatter.split((docs / src_uri).read_text(encoding="utf-8"), project.cache)
+            meta, body = frontmatter.split((docs / src_uri).read_text(encoding="utf-8"), yaml_cache)
         except UnicodeDecodeError:
             project.findings.append(error(shown, "", "not-utf8", "the file is not UTF-8 text: save it as UTF-8"))
             continue
@@ -415,7 +416,8 @@ def load_project(root: Path, settings: Settings, docs_dir: str = "content",
             project.bodies[item.id] = body
     _check_references(project, prefix)
     _read_attachments(project, prefix)
-    _load_register(project, root / register_dir, register_dir)
+    _load_register(project, root / register_dir, register_dir, yaml_cache)
+    yaml_cache.save()
     _load_ledger(project, root / register_dir / "ledger", f"{register_dir}/ledger")
     _load_deny_lists(project, root / register_dir, register_dir)
     return project
@@ -508,7 +510,7 @@ def _read_attachments(project: Project, prefix: str) -> None:
                 del project.items[item.id]
 
 
-def _load_register(project: Project, register_dir: Path, shown_dir: str) -> None:
+def _load_register(project: Project, register_dir: Path, shown_dir: str, yaml_cache=None) -> None:
     if not register_dir.is_dir():
         return
     for path in sorted(register_dir.rglob("*.yaml")):
@@ -516,7 +518,7 @@ def _load_register(project: Project, register_dir: Path, shown_dir: str) -> None
         item_id = relative[: -len(".yaml")]
         shown = f"{shown_dir}/{relative}"
         try:
-            data = frontmatter.load_yaml(path.read_text(encoding="utf-8"), project.cache)
+            data = frontmatter.load_yaml(path.read_text(encoding="utf-8"), yaml_cache)
         except frontmatter.FrontMatterError as exc:
             project.findings.append(error(shown, "", "bad-yaml", f"not valid YAML: {exc}"))
             continue
