@@ -158,14 +158,24 @@ class ShardedIndexWriter:
         self._writer: IndexWriter | None = None
         self._writing: list[threading.Thread] = []
         self._errors: list[SearchIndexError] = []
+        self._pages_left: dict[int, int] = {}
+        for key, shard in plan.shard_of.items():
+            if "#" not in key:
+                self._pages_left[shard] = self._pages_left.get(shard, 0) + 1
         self.count = 0
 
     def add_page(self, key: str, page: IndexPage) -> None:
         # A page out of order joins the open shard: it is still found; only its place
         # among ties in "newest first" can differ.
         self._move_to(max(self.plan.shard_of.get(key, 0), self._current, 0))
+        if self._writer is None:
+            raise SearchIndexError(f"search index: the page {page.url} came after the last index "
+                                   "was written; this is a bug in the portal, please report it")
         self._writer.add_page(page)
         self.count += 1
+        self._pages_left[self._current] = self._pages_left.get(self._current, 0) - 1
+        if self._current == self.plan.count - 1 and self._pages_left[self._current] == 0:
+            self._finish_current()  # the last shard is complete: write it while the rest renders
 
     def _move_to(self, shard: int) -> None:
         while self._current < shard:

@@ -60,8 +60,10 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         position = {file.src_uri: number for number, file in enumerate(files)}
 
         def order(file) -> tuple[int, int]:
+            # Item pages shard by shard, then the rest (listings, themes...), which render
+            # while the last shard's index is written.
             item_id = file.src_uri[: -len(".md")] if file.src_uri.endswith(".md") else None
-            shard = self.plan.shard_of.get(item_id, -1) if item_id else -1
+            shard = self.plan.shard_of.get(item_id, self.plan.count) if item_id else self.plan.count
             return shard, position[file.src_uri]
 
         return Files(sorted(files, key=order))
