@@ -50,8 +50,20 @@ class IndexWriter:
             self._index_id = self._request({"type": "NewIndex", "config": {"force_language": "en"}})["index_id"]
 
     def _request(self, payload: dict) -> dict:
+        return self._guarded(self._service.request, payload)
+
+    def _send(self, payload: dict) -> None:
+        """Hand a page or record to Pagefind without waiting for its answer: Pagefind
+        indexes on the other core while the next page renders. A refusal surfaces at
+        the next request or at `write`."""
+        self._guarded(self._service.send, payload)
+        self.count += 1
+
+    def _guarded(self, call, payload: dict):
+        """A call to the service; on any failure the service is closed and the error says
+        what to try."""
         try:
-            return self._service.request(payload)
+            return call(payload)
         except SearchIndexError:
             self.close()
             raise
@@ -60,20 +72,6 @@ class IndexWriter:
             raise SearchIndexError(
                 f"search index: Pagefind failed ({type(exc).__name__}: {exc}). Check that the "
                 "'pagefind[bin]' package is installed (pip install 'pagefind[bin]')") from exc
-
-    def _send(self, payload: dict) -> None:
-        """Hand a page or record to Pagefind without waiting for its answer: Pagefind
-        indexes on the other core while the next page renders. A refusal surfaces at
-        the next request or at `write`."""
-        try:
-            self._service.send(payload)
-        except SearchIndexError:
-            self.close()
-            raise
-        except (OSError, ValueError) as exc:
-            self.close()
-            raise SearchIndexError(f"search index: Pagefind failed ({type(exc).__name__}: {exc})") from exc
-        self.count += 1
 
     def add_page(self, page: IndexPage) -> None:
         self._ensure()

@@ -128,9 +128,7 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if self._converter is not None:
-            self._converter.close()
-            self._converter = None
+        self._close_converter()
         try:
             count = self._writer(config).write()
         except SearchIndexError as exc:
@@ -141,10 +139,13 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         shards = f" in {self.plan.count} indexes" if self.plan.count > 1 else ""
         log.info(f"Pagefind indexed {count} pages and records{shards}")
 
-    def close(self) -> None:
+    def _close_converter(self) -> None:
         if self._converter is not None:
             self._converter.close()
             self._converter = None
+
+    def close(self) -> None:
+        self._close_converter()
         if self.writer is not None:
             self.writer.close()
             self.writer = None
