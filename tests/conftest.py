@@ -164,13 +164,19 @@ class _QuietHandler(__import__("http.server").server.SimpleHTTPRequestHandler):
         pass
 
 
+def copy_example(root: Path) -> Site:
+    """The repository's example site project, copied to ``root`` (without build output)."""
+    shutil.copytree(REPO, root, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "site", "preview", "__pycache__", "*.egg-info", "tests", "outbox", "node_modules"))
+    return Site(root)
+
+
 def _serve_example(root: Path, configure=None):
     import functools
     import http.server
     import threading
 
-    shutil.copytree(REPO, root, ignore=shutil.ignore_patterns(
-        ".git", ".venv", "site", "preview", "__pycache__", "*.egg-info", "tests", "outbox", "node_modules"))
+    copy_example(root)
     if configure is not None:
         configure(root / "mkdocs.yml")
     result = Site(root).build()

@@ -26,6 +26,8 @@ from ...packs import PackMaker, pack_input
 from ...progress_view import export_csv, export_json
 from ...project import Project, Publication, SettingsError, load_project, load_settings
 from ...site import SiteView, generated_pages, notice_pages
+from ..fragments import FragmentCache, with_material_prefix
+from ..inline import QuickInlineExtension
 from .config import PortalConfig
 
 log = get_plugin_logger(__name__)
@@ -94,6 +96,8 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         custom = 1 if config.theme.custom_dir else 0
         if str(TEMPLATES_DIR) not in config.theme.dirs:
             config.theme.dirs.insert(custom, str(TEMPLATES_DIR))
+        if not any(isinstance(ext, QuickInlineExtension) for ext in config.markdown_extensions):
+            config.markdown_extensions.append(QuickInlineExtension())  # same HTML, sooner
         for item_id, decision in sorted(self.publication.decisions.items()):
             for block in decision.blocks:
                 if block.is_error:
@@ -176,6 +180,8 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         """
         env.autoescape = lambda name: bool(name) and name.startswith("portal/")
         env.globals["portal"] = self.site  # also for pages without a page context (404.html)
+        env.loader = with_material_prefix(env.loader)
+        env.globals["portal_fragments"] = FragmentCache()  # new for every build
         return env
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
