@@ -178,6 +178,11 @@ class ShardedIndexWriter:
     def _move_to(self, shard: int) -> None:
         while self._current < shard:
             self._finish_current()
+            if len(self._writing) >= 2:
+                # Pagefind holds each shard in memory until it is written: when pages come
+                # faster than shards are written, wait, rather than pile them up (at most
+                # one shard writing and one filling).
+                self._writing[-2].join()
             self._current += 1
             self._writer = IndexWriter(self._chunk_size)
             for record in self._records.pop(self._current, []):
