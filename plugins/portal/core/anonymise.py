@@ -142,7 +142,16 @@ def _digit_windows(text: str, before: int = _NUMBER_REACH, after: int = _NUMBER_
     end of the text: the only places a postcode, phone, NHS or NI number or street
     address can be. Scanning these instead of the whole text makes the detectors several
     times faster on report prose (most of which holds no digits)."""
-    return _merged(text, ((m.start() - before, m.end() + after) for m in _DIGITS.finditer(text)))
+    return _merged(text, ((m.start() - before, m.end() + after)
+                          for m in _digit_clusters(before + after).finditer(text)))
+
+
+@functools.lru_cache(maxsize=4)
+def _digit_clusters(gap: int) -> re.Pattern:
+    """Runs of digits with at most ``gap`` other characters between one and the next:
+    their windows would overlap, so they are found as one (by the regex engine, not one
+    by one in Python: report prose is full of dates and paragraph numbers)."""
+    return re.compile(rf"\d(?:\D{{0,{gap}}}\d)*")
 
 
 def _cue_windows(text: str) -> list[tuple[int, int]]:
