@@ -21,22 +21,10 @@ def key_of(*parts: object) -> str:
 
 
 class BuildCache:
-    KEPT_IN_MEMORY = frozenset({"detect"})
-    """Namespaces whose entries are small and read again in the same build: they are
-    also kept in memory, so a cache that cannot be written still saves the work."""
-
     def __init__(self, root: Path | None):
         self.directory = root / ".portal-cache" if root is not None else None
-        self._memory: dict[tuple[str, str], bytes] = {}
-
-    def has(self, namespace: str, key: str) -> bool:
-        if (namespace, key) in self._memory:
-            return True
-        return self.directory is not None and (self.directory / namespace / key[:2] / key).exists()
 
     def get(self, namespace: str, key: str) -> bytes | None:
-        if (namespace, key) in self._memory:
-            return self._memory[namespace, key]
         if self.directory is None:
             return None
         path = self.directory / namespace / key[:2] / key
@@ -46,8 +34,6 @@ class BuildCache:
             return None
 
     def put(self, namespace: str, key: str, data: bytes) -> None:
-        if namespace in self.KEPT_IN_MEMORY:
-            self._memory[namespace, key] = data
         if self.directory is None:
             return
         folder = self.directory / namespace / key[:2]
@@ -78,11 +64,16 @@ class CacheTable:
             except (OSError, ValueError):
                 self._old = {}
 
+    def has(self, key: str) -> bool:
+        return key in self._now or key in self._old
+
     def get(self, namespace: str, key: str) -> bytes | None:
-        value = self._old.get(key)
+        value = self._now.get(key)
         if value is None:
-            return None
-        self._now[key] = value
+            value = self._old.get(key)
+            if value is None:
+                return None
+            self._now[key] = value
         return value.encode("utf-8")
 
     def put(self, namespace: str, key: str, data: bytes) -> None:

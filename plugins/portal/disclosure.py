@@ -111,54 +111,133 @@ LONG_TEXT = 4000
 shorter fields are cheaper to scan than to look up."""
 
 
-def _detect_rows(text: str, allowed_numbers: tuple[str, ...], allowed_domains: tuple[str, ...]) -> bytes:
+def _detect_rows(text: str, allowed_numbers: tuple[str, ...], allowed_domains: tuple[str, ...]) -> str:
     import json
 
     found = detect(text, allowed_numbers, allowed_domains)
-    return json.dumps([[d.kind, d.match, d.start, d.end] for d in found]).encode()
+    return json.dumps([[d.kind, d.match, d.start, d.end] for d in found])
 
 
-def prefetch_detections(project: Project, texts: list[str]) -> None:
-    """Scan the long texts that are not in the build cache in a pool of processes, and
-    cache the findings, so that ``cached_detect`` finds every long text scanned."""
-    import concurrent.futures
-    import functools
-    import os
+def _extract_and_detect(path: Path, allowed_numbers: tuple[str, ...],
+                        allowed_domains: tuple[str, ...]) -> tuple[str, str]:
+    from .pdf import extract_text
 
+    text = extract_text(path)
+    return text, _detect_rows(text, allowed_numbers, allowed_domains)
+
+
+class Scans:
+    """The long texts of a project (bodies, PDF text) scanned in a pool of processes while
+    the project is still being read: the reading takes one core and leaves the other
+    idle, so scanning starts as soon as the first body is read. `finish` collects the
+    results into the build cache, where ``cached_detect`` and ``Project.pdf_text`` find
+    them. Small projects (fewer than ``POOL_FROM`` texts to scan) are scanned in this
+    process instead, as is everything on one core."""
+
+    POOL_FROM = 16
+
+    def __init__(self, project: Project) -> None:
+        self._project = project
+        settings = project.settings
+        self._allowed = (tuple(settings.allowed_phone_numbers), tuple(settings.allowed_email_domains))
+        self._queued: list[tuple[str | None, tuple[str, str] | None, object, tuple]] = []
+        self._submitted: list[tuple[str | None, tuple[str, str] | None, object]] = []
+        self._keys: set[str] = set()
+        self._pool = None
+
+    def body(self, text: str) -> None:
+        """Scan a long text unless the cache has it."""
+        if len(text) < LONG_TEXT:
+            return
+        key = detect_key(self._project, text)
+        if key not in self._keys and not self._project.detect_cache.has(key):
+            self._keys.add(key)
+            self._add(key, None, _detect_rows, (text, *self._allowed))
+
+    def pdf(self, path: str) -> None:
+        """Extract an attachment's text and scan it, unless the cache has them."""
+        from .cache import key_of
+
+        project = self._project
+        text_key = key_of("pdf-text", (project.docs_dir / path).read_bytes())
+        cached = project.cache.get("pdf-text", text_key)
+        if cached is not None:
+            project.keep_pdf_text(path, cached.decode("utf-8"))
+            self.body(project.pdf_text(path))
+        else:
+            self._add(None, (path, text_key), _extract_and_detect, (project.docs_dir / path, *self._allowed))
+
+    def _add(self, key, pdf, function, arguments) -> None:
+        import multiprocessing
+        import os
+
+        self._queued.append((key, pdf, function, arguments))
+        if self._pool is None and len(self._queued) >= self.POOL_FROM and (os.cpu_count() or 1) > 1 \
+                and "fork" in multiprocessing.get_all_start_methods():
+            import concurrent.futures
+
+            self._pool = concurrent.futures.ProcessPoolExecutor(mp_context=multiprocessing.get_context("fork"))
+        if self._pool is not None:
+            for key, pdf, function, arguments in self._queued:
+                self._submitted.append((key, pdf, self._pool.submit(function, *arguments)))
+            self._queued.clear()
+
+    def finish(self) -> None:
+        """Wait for every scan and keep the results."""
+        project = self._project
+        try:
+            results = [(key, pdf, future.result()) for key, pdf, future in self._submitted]
+            results += [(key, pdf, function(*arguments)) for key, pdf, function, arguments in self._queued]
+        finally:
+            self.cancel()
+        for key, pdf, result in results:
+            if pdf is not None:
+                path, text_key = pdf
+                text, rows = result
+                project.cache.put("pdf-text", text_key, text.encode("utf-8"))
+                project.keep_pdf_text(path, text)
+                if len(text) >= LONG_TEXT:
+                    project.detect_cache.put("detect", detect_key(project, text), rows.encode("utf-8"))
+            else:
+                project.detect_cache.put("detect", key, result.encode("utf-8"))
+
+    def cancel(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+        self._submitted, self._queued = [], []
+
+
+def detect_key(project: Project, text: str) -> str:
+    """A long text's key in the detection cache (its hash and the allow-lists), worked
+    out once per text."""
     from .cache import key_of
 
-    settings = project.settings
-    allowed = (tuple(settings.allowed_phone_numbers), tuple(settings.allowed_email_domains))
-    missing: dict[str, str] = {}
-    for text in texts:
-        if len(text) >= LONG_TEXT:
-            key = key_of("detect", text, settings.allowed_phone_numbers, settings.allowed_email_domains)
-            if key not in missing and not project.cache.has("detect", key):
-                missing[key] = text
-    if len(missing) < 16 or (os.cpu_count() or 1) < 2:
-        return  # cached_detect scans these one by one
-    with concurrent.futures.ProcessPoolExecutor() as pool:
-        scan = functools.partial(_detect_rows, allowed_numbers=allowed[0], allowed_domains=allowed[1])
-        for key, rows in zip(missing, pool.map(scan, missing.values(), chunksize=16)):
-            project.cache.put("detect", key, rows)
+    key = project.detect_keys.get(text)
+    if key is None:
+        settings = project.settings
+        key = key_of("detect", text, settings.allowed_phone_numbers, settings.allowed_email_domains)
+        project.detect_keys[text] = key
+    return key
 
 
 def cached_detect(project: Project, text: str):
-    """``detect`` on one text, kept in the build cache under the text and the allow-lists."""
+    """``detect`` on one text; a long text's findings are kept in the build cache under the
+    text and the allow-lists."""
     import json
 
-    from .cache import key_of
     from .core.anonymise import Detection
 
     settings = project.settings
-    if len(text) < LONG_TEXT:  # short fields: scanning is cheaper than a cache file
+    if len(text) < LONG_TEXT:  # short fields: scanning is cheaper than a cache entry
         return detect(text, settings.allowed_phone_numbers, settings.allowed_email_domains)
-    key = key_of("detect", text, settings.allowed_phone_numbers, settings.allowed_email_domains)
-    cached = project.cache.get("detect", key)
+    key = detect_key(project, text)
+    cached = project.detect_cache.get("detect", key)
     if cached is not None:
         return [Detection(*row) for row in json.loads(cached)]
     found = detect(text, settings.allowed_phone_numbers, settings.allowed_email_domains)
-    project.cache.put("detect", key, json.dumps([[d.kind, d.match, d.start, d.end] for d in found]).encode())
+    project.detect_cache.put("detect", key, json.dumps(
+        [[d.kind, d.match, d.start, d.end] for d in found]).encode("utf-8"))
     return found
 
 

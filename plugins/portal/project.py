@@ -33,7 +33,7 @@ from .core.register import RegisterEntry, parse_entry
 from .core.settings import Settings
 from .core.themes import ThemeVocabulary, vocabulary_from_data
 from .core.validate import kind_of, validate_body, validate_item
-from .disclosure import Disclosure, find_disclosures, pdf_metadata, prefetch_detections, read_deny_list
+from .disclosure import Disclosure, Scans, find_disclosures, pdf_metadata, read_deny_list
 from .pdf import PdfFacts, PdfProblem, extract_text, read_facts
 
 # MkDocs renders all of these as pages; an item must be .md so that the rules see it.
@@ -152,6 +152,8 @@ class Project:
     pdf_meta: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     """Each attachment's document information and XMP, for the disclosure scan."""
     _pdf_texts: dict[str, str] = field(default_factory=dict, repr=False)
+    detect_keys: dict[str, str] = field(default_factory=dict, repr=False)
+    """Each long text's detection cache key, worked out once (``disclosure.detect_key``)."""
 
     @property
     def errors(self) -> list[Finding]:
@@ -166,34 +168,27 @@ class Project:
     @cached_property
     def disclosures(self) -> dict[str, list[Disclosure]]:
         """Identifying details found in each item (its fields, body, PDF text and metadata)."""
-        self.prefetch_pdf_texts()
-        prefetch_detections(self, [*self.bodies.values(), *self._pdf_texts.values()])
-        return find_disclosures(self)
+        self.scans.finish()
+        found = find_disclosures(self)
+        self.detect_cache.save()
+        return found
 
-    def prefetch_pdf_texts(self) -> None:
-        """Extract the text of every attachment not in the cache, on every core."""
-        import concurrent.futures
+    @cached_property
+    def scans(self) -> Scans:
+        """Long texts being scanned in other processes (started while the project is read)."""
+        return Scans(self)
 
-        paths = sorted({p for item in self.items.values() for p in item.attachments} - set(self._pdf_texts))
-        missing = []
-        for path in paths:
-            data = (self.docs_dir / path).read_bytes()
-            cached = self.cache.get("pdf-text", key_of("pdf-text", data))
-            if cached is None:
-                missing.append((path, key_of("pdf-text", data)))
-            else:
-                self._pdf_texts[path] = cached.decode("utf-8")
-        if len(missing) < 8 or (os.cpu_count() or 1) < 2:
-            return  # pdf_text extracts these one by one
-        with concurrent.futures.ProcessPoolExecutor() as pool:
-            texts = pool.map(extract_text, [self.docs_dir / path for path, _ in missing], chunksize=8)
-            for (path, key), text in zip(missing, texts):
-                self.cache.put("pdf-text", key, text.encode("utf-8"))
-                self._pdf_texts[path] = text
+    @cached_property
+    def detect_cache(self) -> CacheTable:
+        """Findings in long texts, by ``disclosure.detect_key`` (one file for all)."""
+        return CacheTable(self.cache, "detect")
 
     @cached_property
     def cache(self) -> BuildCache:
         return BuildCache(self.root)
+
+    def keep_pdf_text(self, path: str, text: str) -> None:
+        self._pdf_texts[path] = text
 
     def pdf_text(self, path: str) -> str:
         if path not in self._pdf_texts:
@@ -414,10 +409,13 @@ def load_project(root: Path, settings: Settings, docs_dir: str = "content",
                 continue
             project.items[item.id] = item
             project.bodies[item.id] = body
+            project.scans.body(body)  # scanned on the other cores while reading goes on
     _check_references(project, prefix)
     _read_attachments(project, prefix)
     _load_register(project, root / register_dir, register_dir, yaml_cache)
     yaml_cache.save()
+    if project.errors:
+        project.scans.cancel()  # nothing is decided: the scans are not needed
     _load_ledger(project, root / register_dir / "ledger", f"{register_dir}/ledger")
     _load_deny_lists(project, root / register_dir, register_dir)
     return project
@@ -507,7 +505,10 @@ def _read_attachments(project: Project, prefix: str) -> None:
             except PdfProblem as exc:
                 project.findings.append(error(prefix + item.src_uri, "report", "bad-pdf",
                                               f"{prefix}{path}: {exc}", item.id))
-                del project.items[item.id]
+                project.items.pop(item.id, None)
+        if item.id in project.items:
+            for path in item.attachments:
+                project.scans.pdf(path)  # text extracted and scanned on the other cores
 
 
 def _load_register(project: Project, register_dir: Path, shown_dir: str, yaml_cache=None) -> None:
