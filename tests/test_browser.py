@@ -30,16 +30,25 @@ def test_typing_a_query_shows_results(page, served):
     assert re.search(r"\d+ results? for supervision", page.locator(".pagefind-ui__message").inner_text())
 
 
+def result_count(page) -> int:
+    page.wait_for_function("() => /\\d+ results? for/.test("
+                           "document.querySelector('.pagefind-ui__message')?.textContent || '')")
+    return int(re.search(r"(\d+) results? for", page.locator(".pagefind-ui__message").inner_text()).group(1))
+
+
 def test_a_filter_narrows_the_results(page, served):
     search(page, served, "neglect")
-    before = len(result_titles(page))
+    before = result_count(page)
     page.locator(".pagefind-ui__filter-name", has_text=re.compile(r"^\s*Type\s*$")).click()
     page.locator(".pagefind-ui__filter-label", has_text="Case study").click()
-    page.wait_for_timeout(500)
-    after = result_titles(page)
-    assert 0 < len(after) < before
+    # Wait for the filtered results themselves, however long a loaded machine takes.
+    page.wait_for_function(
+        "before => { const m = (document.querySelector('.pagefind-ui__message')?.textContent || '')"
+        ".match(/(\\d+) results? for/); return m && +m[1] < before; }", arg=before)
+    assert 0 < result_count(page) < before
+    page.wait_for_timeout(300)
     hrefs = page.locator(".pagefind-ui__result-link").evaluate_all("els => els.map(e => e.getAttribute('href'))")
-    assert all("/case-studies/" in href for href in hrefs)
+    assert hrefs and all("/case-studies/" in href for href in hrefs)
 
 
 def test_a_phrase_only_in_the_pdf_finds_its_review(page, served):
