@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -172,3 +173,47 @@ def test_no_deny_listed_identifier_appears_anywhere_in_the_repository():
             text = path.read_text(encoding="utf-8", errors="ignore")
             assert deny.matches(text) == 0, f"{path} holds an identifier from {deny_path.name}"
     assert normalise_words("Zoë O'Neill") == ["zoe", "o'neill"]
+
+
+def _long(words: str, n: int = 700) -> str:
+    return " ".join([words] * n)
+
+
+def test_long_texts_scanned_in_the_pool_while_reading_find_what_one_process_finds(site, monkeypatch):
+    """Twenty long reviews (more than Scans.POOL_FROM texts, so a pool of processes scans
+    them while the project is read), one with a postcode deep in its body and one whose
+    PDF holds a phone number: both are found with an empty cache, again with the cache
+    from the first run, and exactly as when everything is scanned in this process."""
+    from portal.disclosure import Scans
+
+    prose = "The review looked at how agencies worked together in 2024 and what changed."
+    for number in range(20):
+        body = f"## About\n\nReview {number}. {_long(prose)}"
+        if number == 7:
+            body += " The family moved to NE1 4ST in the spring."
+        fields = {}
+        if number == 12:
+            pdf_with(site.root / "content/reviews/child-p12.pdf",
+                     _long("Agencies met monthly in 2025.", 200) + " Ring 01632 960 457 for the mother.")
+            fields["report"] = "child-p12.pdf"
+        site.review(f"child-p{number}", body=body, **fields)
+
+    def findings():
+        checked = site.check("--json")
+        assert checked.exit_code == 1, checked.stderr
+        return sorted((f["file"], f["message"][:70]) for f in json.loads(checked.stdout)["findings"]
+                      if f["code"] == "identifying-detail")
+
+    pooled = []
+    finish = Scans.finish
+    monkeypatch.setattr(Scans, "finish", lambda self: (pooled.append(len(self._submitted)), finish(self)))
+    cold = findings()
+    assert pooled[0] >= 16  # scanned in the pool
+    assert [(file, "child-p12.pdf text" in message, "postcode" in message, "phone" in message)
+            for file, message in cold] == [("content/reviews/child-p12.md", True, False, True),
+                                           ("content/reviews/child-p7.md", False, True, False)]
+    assert (site.root / ".portal-cache" / "detect.json").is_file()
+    assert findings() == cold  # from the cache
+    shutil.rmtree(site.root / ".portal-cache")
+    monkeypatch.setattr(Scans, "POOL_FROM", 10**6)  # everything in this process
+    assert findings() == cold
