@@ -143,3 +143,23 @@ def test_printable_paragraphs_wrap_within_the_page_and_keep_every_word():
     assert "".join(lines).replace(" ", "") == text.replace(" ", "").replace("\n", "")
     assert lines[-1] == "A second line of the same paragraph."
     assert len(lines) > 10
+
+
+def test_printable_lines_are_the_bytes_fpdf2s_cell_writes_across_pages():
+    from fpdf.enums import XPos, YPos
+
+    from portal.printable import Document
+
+    lines = [f"Caf\u00e9 \u00a35 (note) back\\slash line {n}" for n in range(150)] + ["", "end"]
+
+    def made(write) -> bytes:
+        pdf = Document("Lines", "footer note")
+        pdf.add_page()
+        pdf.set_font("Helvetica", "B", 11)
+        for line in lines:
+            write(pdf, line)
+        return bytes(pdf.output())
+
+    by_cell = made(lambda pdf, line: pdf.cell(0, 6, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT))
+    assert made(lambda pdf, line: pdf._line(line, 6)) == by_cell
+    assert by_cell.count(b"/Type /Page\n") >= 3  # the lines ran over several pages
