@@ -176,7 +176,10 @@ class Scans:
                 and "fork" in multiprocessing.get_all_start_methods():
             import concurrent.futures
 
-            self._pool = concurrent.futures.ProcessPoolExecutor(mp_context=multiprocessing.get_context("fork"))
+            import gc
+
+            self._pool = concurrent.futures.ProcessPoolExecutor(
+                mp_context=multiprocessing.get_context("fork"), initializer=gc.freeze)
         if self._pool is not None:
             for key, pdf, function, arguments in self._queued:
                 self._submitted.append((key, pdf, self._pool.submit(function, *arguments)))

@@ -5,6 +5,7 @@ Built at build time from live items only; byte-for-byte the same for the same co
 from __future__ import annotations
 
 import concurrent.futures
+import gc
 import io
 import os
 import zipfile
@@ -149,23 +150,37 @@ class PackMaker:
                 self.ready[source.item.id] = (source, cached)
         if len(missing) > 4 and (os.cpu_count() or 1) > 1:
             # One process: the rest of the build (Markdown, Pagefind) keeps the other cores busy.
-            self.pool = concurrent.futures.ProcessPoolExecutor(max_workers=1)
+            # gc.freeze in the child: its collections then leave the objects it inherited
+            # alone, so their memory stays shared with this process instead of copied.
+            self.pool = concurrent.futures.ProcessPoolExecutor(max_workers=1, initializer=gc.freeze)
             self.pending = [(source, self.pool.submit(render_pack, source)) for source in missing]
         else:
             for source in missing:
                 self.ready[source.item.id] = (source, self._keep(source, render_pack(source)))
+
+    def collect_if_done(self) -> None:
+        """Once every pack is made (one process makes them in order, so the last one's
+        being done means all are), take them and end the process, so its memory is free
+        while the build goes on."""
+        if self.pool is not None and self.pending and self.pending[-1][1].done():
+            self._collect()
+
+    def _collect(self) -> None:
+        try:
+            for source, future in self.pending:
+                self.ready[source.item.id] = (source, self._keep(source, future.result()))
+            self.pending = []
+        finally:
+            if self.pool is not None:
+                self.pool.shutdown(cancel_futures=True)
+                self.pool = None
 
     def _keep(self, source: PackInput, data: bytes) -> bytes:
         self.cache.put("packs", source.key, data)
         return data
 
     def write(self, site_dir: Path) -> int:
-        try:
-            for source, future in self.pending:
-                self.ready[source.item.id] = (source, self._keep(source, future.result()))
-        finally:
-            if self.pool is not None:
-                self.pool.shutdown(cancel_futures=True)
+        self._collect()
         for source, data in self.ready.values():
             target = site_dir / pack_path(source.item)
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -175,3 +190,4 @@ class PackMaker:
     def cancel(self) -> None:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
+            self.pool = None

@@ -135,6 +135,12 @@ class PortalPlugin(BasePlugin[PortalConfig]):
             files.append(File.generated(config, f"{item.id}.json", content=export_json(item, self.publication)))
         return files
 
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        """Once the trainer packs are all made, take them and end their process."""
+        if self.packs is not None:
+            self.packs.collect_if_done()
+        return output
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Write the trainer packs made while the pages were rendered."""
         if self.packs is not None:
