@@ -173,7 +173,6 @@ def copy_example(root: Path) -> Site:
 
 def _serve_example(root: Path, configure=None):
     import functools
-    import http.server
     import threading
 
     copy_example(root)

@@ -175,9 +175,10 @@ class Scans:
         if self._pool is None and len(self._queued) >= self.POOL_FROM and (os.cpu_count() or 1) > 1 \
                 and "fork" in multiprocessing.get_all_start_methods():
             import concurrent.futures
-
             import gc
 
+            # gc.freeze in each worker: its collections leave the inherited objects alone,
+            # so their memory stays shared with this process instead of being copied.
             self._pool = concurrent.futures.ProcessPoolExecutor(
                 mp_context=multiprocessing.get_context("fork"), initializer=gc.freeze)
         if self._pool is not None:
