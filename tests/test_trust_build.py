@@ -392,6 +392,26 @@ def test_a_killed_preview_leaves_only_a_marked_folder(site):
             assert (folder / ".portal-preview").exists() or not any(folder.iterdir()), folder
 
 
+def test_the_preview_marker_is_in_the_staging_folder_before_mkdocs_runs(site, monkeypatch):
+    """Promise: the marker is written before MkDocs writes any page, and MkDocs' clean of
+    its output folder keeps it (it keeps dot-files)."""
+    from portal import cli
+
+    seen = []
+    real_run = cli._run_mkdocs
+
+    def run(config_file, staging, *args, **kwargs):
+        seen.append((staging / ".portal-preview").is_file())
+        publication = real_run(config_file, staging, *args, **kwargs)
+        seen.append((staging / ".portal-preview").is_file())
+        return publication
+
+    monkeypatch.setattr(cli, "_run_mkdocs", run)
+    assert site.build("--preview", now=None).exit_code == 0
+    assert seen == [True, True]
+    assert (site.root / "preview" / ".portal-preview").is_file()
+
+
 def test_staging_and_retired_folders_and_the_lock_are_git_ignored(site, tmp_path):
     """Promise: a killed build's folders and the lock file are never committed (the project
     skeleton's and this repository's .gitignore both say so)."""

@@ -76,6 +76,8 @@ def _load(config_file: str, **overrides):
     plugin = config.plugins.get("portal")
     if plugin is None:
         raise click.UsageError(f"{config_file}: plugins: the 'portal' plugin is not configured")
+    # MkDocs keeps one plugin instance per process (it has on_startup): start from defaults.
+    plugin.now, plugin.preview, plugin.mkdocs_command = None, False, None
     return config, plugin
 
 
@@ -351,13 +353,14 @@ def _disk_errors_reported():
 
 def _run_mkdocs(config_file: str, site_dir: Path, now: datetime | None, strict: bool,
                 preview: bool = False):
+    """Run MkDocs into ``site_dir`` (the staging folder) and return the publication decision.
+    The plugin writes no record here: ``portal build`` does, under its lock."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.exceptions import Abort, MkDocsException
 
     config, plugin = _load(config_file, site_dir=str(site_dir), strict=strict)
     plugin.now = now
     plugin.preview = preview
-    plugin.mkdocs_command = None  # portal build keeps the ledger itself, under its own lock
     handler = _LogHandler()
     mkdocs_logger = logging.getLogger("mkdocs")
     mkdocs_logger.addHandler(handler)
