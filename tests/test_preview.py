@@ -66,4 +66,4 @@ def test_preview_and_public_output_are_never_the_same_folder(site):
     (other / "index.html").write_text("a site")
     result = site.run("build", "--preview", "--site-dir", str(other))
     assert result.exit_code == 2
-    assert "exists and is not a preview" in result.output
+    assert "is not empty and is not a preview" in result.output

@@ -5,12 +5,13 @@ Exit codes: 0 success, 1 content or register errors, 2 bad usage.
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
-import os
 import shutil
+import signal
 import sys
-import tempfile
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -21,11 +22,25 @@ from rich.table import Table
 from .core.dates import UTC, DateError, format_instant, parse_instant
 from .core.findings import Finding, Level, error
 from .project import SettingsError
+from .workspace import (
+    PREVIEW_MARKER,  # noqa: F401  (the name other modules and tests use)
+    OutputKind,
+    ProjectFolders,
+    RecordError,
+    WorkspaceError,
+    check_output_dir,
+    make_staging,
+    project_lock,
+    record_publication,
+    remove_stale_staging,
+    shown_path,
+    swap_in,
+    update_in_place,
+)
 
 console = Console(stderr=False, highlight=False, soft_wrap=True)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
-PREVIEW_MARKER = ".portal-preview"
 CONFIG_FILE = "mkdocs.yml"
 
 
@@ -39,22 +54,71 @@ class ContentErrors(click.ClickException):
 
 
 def _load(config_file: str, **overrides):
-    """Load mkdocs.yml and the portal plugin, or fail as bad usage."""
+    """Load mkdocs.yml and the portal plugin. Its mistakes are ``mkdocs.yml: option: message``
+    (exit 1); a missing mkdocs.yml or portal plugin is bad usage."""
     from mkdocs.config import load_config
-    from mkdocs.exceptions import ConfigurationError
+    from mkdocs.exceptions import Abort, ConfigurationError
 
-    if not Path(config_file).is_file():
-        raise click.UsageError(
-            f"{config_file} not found: run portal in a site project directory (the one with "
-            "mkdocs.yml), or make one with 'portal new DIR'")
+    _project_root(config_file)
+    problems = _ConfigProblems(config_file)
+    config_logger = logging.getLogger("mkdocs.config")
+    config_logger.addHandler(problems)
+    previous_propagate, config_logger.propagate = config_logger.propagate, False
     try:
         config = load_config(config_file, **overrides)
     except ConfigurationError as exc:
-        raise ContentErrors(f"{config_file}: {exc}") from exc
+        raise ContentErrors(_not_yaml(config_file, exc)) from None
+    except Abort as exc:
+        raise ContentErrors("\n".join(problems.errors) or f"{config_file}: {exc}") from None
+    finally:
+        config_logger.removeHandler(problems)
+        config_logger.propagate = previous_propagate
     plugin = config.plugins.get("portal")
     if plugin is None:
         raise click.UsageError(f"{config_file}: plugins: the 'portal' plugin is not configured")
+    # MkDocs keeps one plugin instance per process (it has on_startup): start from defaults.
+    plugin.now, plugin.preview, plugin.mkdocs_command = None, False, None
     return config, plugin
+
+
+class _ConfigProblems(logging.Handler):
+    """MkDocs logs each mkdocs.yml problem as ``Config value 'key': message`` and then aborts
+    without naming the file: collect them as ``mkdocs.yml: key: message``."""
+
+    def __init__(self, config_file: str) -> None:
+        super().__init__(level=logging.WARNING)
+        self.config_file = config_file
+        self.errors: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = self.config_file + ": " + _config_problem(record.getMessage())
+        if record.levelno >= logging.ERROR:
+            self.errors.append(message)
+        else:
+            err_console.print(f"warning: {message}", markup=False)
+
+
+def _config_problem(message: str) -> str:
+    import re
+
+    message = re.sub(r"<class '(\w+)'>", r"\1", message)
+    found = re.match(r"Config value '([^']*)': (?:Plugin '([^']+)' option '([^']+)': )?(.*)", message, re.S)
+    if found is None:
+        return message
+    key, plugin, option, text = found.groups()
+    return f"{key}.{plugin}.{option}: {text}" if plugin else f"{key}: {text}"
+
+
+def _not_yaml(config_file: str, exc: Exception) -> str:
+    import yaml
+
+    cause = exc.__cause__ or exc.__context__
+    mark = getattr(cause, "problem_mark", None)
+    if isinstance(cause, yaml.YAMLError) and mark is not None:
+        problem = getattr(cause, "problem", None) or "not valid YAML"
+        return (f"{config_file}: line {mark.line + 1}, column {mark.column + 1}: not valid YAML "
+                f"({problem}): nothing was built")
+    return f"{config_file}: {exc}"
 
 
 def _settings_tz(plugin):
@@ -114,88 +178,183 @@ def new(directory: Path) -> None:
 @click.option("--preview", is_flag=True,
               help="An internal preview (default folder preview/): every item, those not yet public "
                    "marked EMBARGOED or DRAFT, every page noindex; --now may be any time.")
+@click.option("--in-place", is_flag=True,
+              help="Update the existing site folder file by file instead of swapping in a new "
+                   "folder (for a bind-mounted folder, e.g. docker -v ./site:...; the folder "
+                   "itself is never renamed or deleted). Not atomic as a whole: while files are "
+                   "moved in, readers may see a mix of old and new pages; the records are "
+                   "written first all the same.")
 @click.option("-f", "--config-file", default=CONFIG_FILE, show_default=True)
-def build(site_dir: Path | None, now_text: str | None, strict: bool, preview: bool, config_file: str) -> None:
+def build(site_dir: Path | None, now_text: str | None, strict: bool, preview: bool, in_place: bool,
+          config_file: str) -> None:
     """Build the public site: only live items, with search, feeds and JSON.
 
-    The site is written to a temporary folder and swapped in only when complete: a
-    failing build leaves the previous site untouched.
+    The site is written to a temporary folder and swapped in only when complete, after
+    its records (the ledger) are on disk: a failing build leaves the previous site
+    untouched. One build at a time: a second waits for the first.
     """
-    config, plugin = _load(config_file)
-    public_dir = Path(config.site_dir).resolve()
-    root = Path(config.config_file_path).resolve().parent
-    target = Path(site_dir).resolve() if site_dir else (root / "preview" if preview else public_dir)
-    docs = Path(config.docs_dir).resolve()
-    if target == docs or docs in target.parents or target in docs.parents:
-        raise click.UsageError(f"--site-dir {target} overlaps the content folder {docs}")
-    if preview:
-        _check_preview_target(target, public_dir)
-    elif (target / PREVIEW_MARKER).exists():
-        raise click.UsageError(
-            f"{target} holds an internal preview (it has {PREVIEW_MARKER}): a public build "
-            "never writes over a preview. Choose another --site-dir or delete the preview.")
-    now = _parse_now(now_text, _settings_tz(plugin), allow_future=preview)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
-    try:
-        publication = _run_mkdocs(config_file, staging, now, strict, preview)
-        if preview:
-            (staging / PREVIEW_MARKER).write_text(
-                "An internal preview built by 'portal build --preview'. Never publish this folder.\n")
-        _swap_in(staging, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    root = _project_root(config_file)
+    kind = OutputKind.PREVIEW if preview else OutputKind.PUBLIC_SITE
+    with _signals_stop_the_build() as signals, _disk_errors_reported(), \
+            project_lock(root, "build", on_wait=_say_waiting):
+        config, plugin = _load(config_file)
+        target = _output_dir(config, plugin, site_dir, kind)
+        now = _parse_now(now_text, _settings_tz(plugin), allow_future=preview)
+        remove_stale_staging(target)
+        staging = make_staging(target, kind)
+        try:
+            publication = _run_mkdocs(config_file, staging, now, strict, preview)
+            with signals.deferred():  # the records and the swap, never half of them
+                recorded = None if preview else record_publication(publication)
+                _publish(staging, target, in_place)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     if preview:
         console.print(f"[yellow]Built an internal preview[/] in {target}: not for publication")
         return
     console.print(f"[green]Built[/] the public site in {target}")
-    _append_to_ledger(publication)
-    _append_progress_history(publication)
+    if recorded.ledger_lines:
+        console.print(f"Recorded {recorded.ledger_lines} publication "
+                      f"event{'s' if recorded.ledger_lines != 1 else ''} in "
+                      f"{shown_path(recorded.ledger_path, root)} (commit it)")
 
 
-def _check_preview_target(target: Path, public_dir: Path) -> None:
-    """A preview never goes where the public site goes, or over anything but a preview."""
-    if target == public_dir:
-        raise click.UsageError(f"{target} is the public site folder (site_dir): a preview goes "
-                               "elsewhere (default preview/)")
-    if target.exists() and any(target.iterdir()) and not (target / PREVIEW_MARKER).exists():
-        raise click.UsageError(f"{target} exists and is not a preview: choose an empty folder")
+def _project_root(config_file: str) -> Path:
+    if not Path(config_file).is_file():
+        raise click.UsageError(
+            f"{config_file} not found: run portal in a site project directory (the one with "
+            "mkdocs.yml), or make one with 'portal new DIR'")
+    return Path(config_file).resolve().parent
 
 
-def _append_progress_history(publication) -> None:
-    """Record RAG totals that changed, so the dashboard can show how they have moved."""
-    from .progress_view import HISTORY_HEADER, history_updates, read_history
+def _say_waiting(holder: str) -> None:
+    err_console.print(f"waiting for {holder} to finish (one build at a time)…", markup=False)
 
-    path = publication.project.ledger_path.parent / "progress-history"
-    lines = history_updates(publication, read_history(path))
-    if not lines:
+
+def _output_dir(config, plugin, site_dir: Path | None, kind: OutputKind) -> Path:
+    """The folder to build into, once ``workspace.check_output_dir`` has allowed it."""
+    root = Path(config.config_file_path).resolve().parent
+    folders = _project_folders(config, plugin)
+    if site_dir is not None:
+        target, option = Path(site_dir), "--site-dir"
+    elif kind is OutputKind.PREVIEW:
+        target, option = root / "preview", "the preview folder"
+    else:
+        target, option = Path(config.site_dir), f"{CONFIG_FILE}: site_dir"
+    try:
+        return check_output_dir(target, folders, kind)
+    except WorkspaceError as exc:
+        raise click.UsageError(f"{option}: {exc}") from exc
+
+
+def _project_folders(config, plugin) -> ProjectFolders:
+    root = Path(config.config_file_path).resolve().parent
+    custom_dir = config.theme.custom_dir
+    return ProjectFolders(root, Path(config.docs_dir), root / plugin.config.register_dir,
+                          Path(custom_dir) if custom_dir else None, Path(config.site_dir))
+
+
+def _publish(staging: Path, target: Path, in_place: bool) -> None:
+    if not in_place:
+        swap_in(staging, target)
         return
-    with path.open("a", encoding="utf-8") as history:
-        if history.tell() == 0:
-            history.write(HISTORY_HEADER)
-        history.writelines(lines)
+    try:
+        update_in_place(staging, target)
+    except OSError as exc:
+        raise ContentErrors(f"{exc.filename or target}: {exc.strerror or exc}: the site folder "
+                            f"{target} was partly updated in place (the records are written): "
+                            "run the build again to complete it") from exc
 
 
-def _append_to_ledger(publication) -> None:
-    """Record first publications and content changes: append-only, never rewritten."""
-    from .core.ledger import HEADER
+class _Stopped(BaseException):
+    """A signal stopped the build (a BaseException, so no ``except Exception`` swallows it
+    and every ``finally`` on the way out runs)."""
 
-    lines = publication.ledger_updates()
-    if not lines:
-        return
-    path = publication.project.ledger_path
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a", encoding="utf-8") as ledger:
-        if ledger.tell() == 0:
-            ledger.write(HEADER)
-        ledger.writelines(lines)
-    console.print(f"Recorded {len(lines)} publication event{'s' if len(lines) != 1 else ''} in "
-                  f"{path.relative_to(publication.project.root)} (commit it)")
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+class _SignalGuard:
+    """SIGTERM, SIGINT and SIGHUP (cron timeouts, systemd, CI, Ctrl-C, a closed terminal)
+    raise ``_Stopped`` so that the staging folder is removed on the way out; inside
+    ``deferred()`` they wait until the records and the swap are both done."""
+
+    SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+
+    def __init__(self) -> None:
+        self.deferring = False
+        self.pending: int | None = None
+
+    def handle(self, signum, frame) -> None:
+        if self.deferring:
+            self.pending = signum
+        else:
+            raise _Stopped(signum)
+
+    @contextmanager
+    def deferred(self):
+        self.deferring = True
+        try:
+            yield
+        finally:
+            self.deferring = False
+        if self.pending is not None:
+            err_console.print(f"portal build: {signal.Signals(self.pending).name} came while the "
+                              "site was being published: the build was completed first",
+                              markup=False)
+
+
+@contextmanager
+def _signals_stop_the_build():
+    guard = _SignalGuard()
+    previous = {}
+    try:
+        for signum in guard.SIGNALS:
+            previous[signum] = signal.signal(signum, guard.handle)
+    except ValueError:  # not the main thread: leave the signals as they are
+        pass
+    try:
+        yield guard
+    except _Stopped as stop:
+        name = signal.Signals(stop.signum).name
+        raise _StoppedError(f"portal build: stopped by {name}: nothing was published; the "
+                            "previous site is unchanged", 128 + stop.signum) from None
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    if guard.pending is not None:
+        sys.exit(128 + guard.pending)
+
+
+class _StoppedError(click.ClickException):
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+    def show(self, file=None) -> None:
+        err_console.print(self.message, markup=False)
+
+
+@contextmanager
+def _disk_errors_reported():
+    """A failing disk (read-only, full, vanished) is a one-line error, never a traceback."""
+    try:
+        yield
+    except RecordError as exc:
+        raise ContentErrors(str(exc)) from exc
+    except WorkspaceError as exc:
+        raise ContentErrors(f"{exc}: nothing was published; the previous site is unchanged") from exc
+    except OSError as exc:
+        hint = " (a mount point? use --in-place)" if exc.errno == errno.EBUSY else ""
+        raise ContentErrors(f"{exc.filename or 'portal build'}: {exc.strerror or exc}{hint}: "
+                            "nothing was published; the previous site is unchanged") from exc
 
 
 def _run_mkdocs(config_file: str, site_dir: Path, now: datetime | None, strict: bool,
                 preview: bool = False):
+    """Run MkDocs into ``site_dir`` (the staging folder) and return the publication decision.
+    The plugin writes no record here: ``portal build`` does, under its lock."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.exceptions import Abort, MkDocsException
 
@@ -233,22 +392,6 @@ class _LogHandler(logging.Handler):
             self.errors.append(message)
         else:
             err_console.print(f"warning: {message}", markup=False)
-
-
-def _swap_in(staging: Path, target: Path) -> None:
-    """Replace ``target`` by ``staging`` with two renames, keeping the old site until then."""
-    retired = None
-    if target.exists():
-        retired = target.with_name(f".{target.name}.previous-{os.getpid()}")
-        target.rename(retired)
-    try:
-        staging.rename(target)
-    except OSError:
-        if retired is not None:
-            retired.rename(target)
-        raise
-    if retired is not None:
-        shutil.rmtree(retired, ignore_errors=True)
 
 
 @main.command()

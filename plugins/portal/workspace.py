@@ -24,6 +24,7 @@ import json
 import os
 import shutil
 import socket
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -210,3 +211,196 @@ def _read_holder(handle: int) -> str:
         return f"'portal {data['command']}' (pid {data['pid']}, since {data['since']})"
     except (OSError, ValueError, KeyError, UnicodeDecodeError):
         return "another portal command"
+
+
+# --- records before effects -------------------------------------------------------------
+
+class RecordError(WorkspaceError):
+    """A record (ledger or history line) could not be written, so its effect must not follow."""
+
+
+def append_durably(path: Path, lines: list[str], header: str = "") -> None:
+    """Append ``lines`` to ``path`` and return only once they are on disk.
+
+    ``header`` starts a new or empty file. The lines go in one ``write`` and are
+    ``fsync``-ed (with the folder, for a new file), so the effect they record may follow;
+    a write that fails part-way (a full disk) is cut back to where it started, so the file
+    never ends in half a line.
+    """
+    if not lines:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    is_new = not path.exists()
+    handle = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        size = os.fstat(handle).st_size
+        data = ((header if size == 0 else "") + "".join(lines)).encode("utf-8")
+        try:
+            written = 0
+            while written < len(data):
+                written += os.write(handle, data[written:])
+            os.fsync(handle)
+        except OSError:
+            try:
+                os.ftruncate(handle, size)
+            except OSError:
+                pass
+            raise
+    finally:
+        os.close(handle)
+    if is_new:
+        _fsync_folder(path.parent)
+
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        handle = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(handle)
+    except OSError:
+        pass  # some filesystems cannot sync a folder; the file itself is on disk
+    finally:
+        os.close(handle)
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What ``record_publication`` wrote: ledger lines, and where."""
+
+    ledger_lines: int
+    ledger_path: Path
+
+
+def record_publication(publication) -> Recorded:
+    """Write the records of a public build before the site they describe is published:
+    the ledger's first publications and content changes, then the progress history's
+    changed RAG totals. Raise ``RecordError`` (naming the file) if either cannot be written:
+    the caller must then publish nothing."""
+    from .core.ledger import HEADER
+    from .progress_view import HISTORY_HEADER, history_updates, read_history
+
+    project = publication.project
+    ledger = project.ledger_path or project.root / "embargo" / "ledger"
+    history = ledger.parent / "progress-history"
+    ledger_lines = publication.ledger_updates()
+    _append_record(project.root, ledger, ledger_lines, HEADER)
+    _append_record(project.root, history, history_updates(publication, read_history(history)),
+                   HISTORY_HEADER)
+    return Recorded(len(ledger_lines), ledger)
+
+
+def _append_record(root: Path, path: Path, lines: list[str], header: str) -> None:
+    try:
+        append_durably(path, lines, header)
+    except OSError as exc:
+        raise RecordError(f"{shown_path(path, root)}: cannot write ({exc.strerror or exc}): nothing "
+                          "was published; the previous site is unchanged") from exc
+
+
+def shown_path(path: Path, root: Path) -> str:
+    """``path`` as a user reads it: relative to the project folder when inside it."""
+    try:
+        return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+# --- staging and publishing ---------------------------------------------------------------
+
+PREVIEW_NOTE = "An internal preview built by 'portal build --preview'. Never publish this folder.\n"
+
+
+def make_staging(target: Path, kind: OutputKind) -> Path:
+    """A new, empty folder beside ``target`` to build into (same filesystem, so it can be
+    renamed into place), readable as the umask allows (``mkdtemp`` alone makes it 0700,
+    and a web server running as another user could not read the site).
+
+    A preview's staging folder gets its marker before anything else is written in it (MkDocs'
+    clean keeps dot-files), so a folder left by a killed preview build is always marked.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+    if kind is OutputKind.PREVIEW:
+        (staging / PREVIEW_MARKER).write_text(PREVIEW_NOTE, encoding="utf-8")
+    os.chmod(staging, 0o777 & ~current_umask())
+    return staging
+
+
+def current_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def swap_in(staging: Path, target: Path) -> None:
+    """Replace ``target`` by ``staging`` with two renames, keeping the old site until then."""
+    retired = None
+    if target.exists():
+        retired = target.with_name(f".{target.name}.previous-{os.getpid()}")
+        target.rename(retired)
+    try:
+        staging.rename(target)
+    except OSError:
+        if retired is not None:
+            retired.rename(target)
+        raise
+    if retired is not None:
+        shutil.rmtree(retired, ignore_errors=True)
+
+
+def update_in_place(staging: Path, target: Path) -> None:
+    """Make ``target``'s content equal to ``staging``'s without renaming or removing ``target``
+    itself (a bind-mounted folder cannot be replaced by a rename).
+
+    New and changed files are moved in one by one (``os.replace``, so each file is whole at
+    every moment; unchanged ones are left alone), then whatever the new site no longer has is
+    deleted. Not atomic as a whole: while it runs, the folder mixes old and new files.
+    """
+    target.mkdir(parents=True, exist_ok=True)
+    kept: set[Path] = {Path(".")}
+    for folder, subfolders, files in os.walk(staging):
+        subfolders.sort()
+        relative = Path(folder).relative_to(staging)
+        destination = target / relative
+        if relative != Path("."):
+            _make_folder(destination)
+        for name in sorted(files, key=lambda n: (n != PREVIEW_MARKER, n)):  # the marker first
+            kept.add(relative / name)
+            source, copy = Path(folder) / name, destination / name
+            if copy.is_dir() and not copy.is_symlink():
+                shutil.rmtree(copy)
+            elif _has_same_bytes(source, copy):
+                continue
+            os.replace(source, copy)
+        kept.update(relative / name for name in subfolders)
+    _delete_all_but(target, kept)
+
+
+def _make_folder(folder: Path) -> None:
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        folder.unlink()
+    folder.mkdir(exist_ok=True)
+
+
+def _has_same_bytes(source: Path, copy: Path) -> bool:
+    import filecmp
+
+    return copy.is_file() and not copy.is_symlink() and filecmp.cmp(source, copy, shallow=False)
+
+
+def _delete_all_but(target: Path, kept: set[Path]) -> None:
+    for folder, subfolders, files in os.walk(target, topdown=False):
+        relative = Path(folder).relative_to(target)
+        for name in files:
+            if relative / name not in kept:
+                os.unlink(Path(folder) / name)
+        for name in subfolders:
+            path = Path(folder) / name
+            if relative / name in kept and not path.is_symlink():
+                continue
+            if path.is_symlink():
+                path.unlink()
+            else:
+                shutil.rmtree(path)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import posixpath
 import re
+from contextlib import ExitStack
 from datetime import datetime
 from pathlib import Path
 
@@ -53,6 +54,64 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         self.site: SiteView | None = None
         self._blocked: set[str] | None = None
         self.packs: PackMaker | None = None
+        self.mkdocs_command: str | None = None
+        """'build', 'gh-deploy' or 'serve' when MkDocs' own command runs the plugin (set in
+        ``on_startup``); None under ``portal build``, which keeps the ledger itself."""
+        self._lock = ExitStack()
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Run by MkDocs' own commands (never by ``portal build``): remember which, so that a
+        plain ``mkdocs build`` or ``gh-deploy`` keeps the ledger as ``portal build`` does
+        (SPEC §5) and ``mkdocs serve`` never writes it.
+
+        Defining this hook makes MkDocs keep one instance of the plugin for the process;
+        ``portal build`` resets ``mkdocs_command`` for each build it runs.
+        """
+        self.mkdocs_command = "serve" if _is_serving() else command
+
+    def on_shutdown(self) -> None:
+        self._lock.close()
+
+    def is_mkdocs_public_build(self) -> bool:
+        """A public build made by ``mkdocs build``/``gh-deploy``: it must keep the ledger."""
+        return self.mkdocs_command in ("build", "gh-deploy") and not self.preview
+
+    def _lock_for_mkdocs_build(self, config: MkDocsConfig) -> None:
+        """Under ``mkdocs build``: take the project lock before the project is read, and
+        refuse an output folder that is one of the project's own (MkDocs would empty it)."""
+        if not self.is_mkdocs_public_build():
+            return
+        from ...workspace import (OutputKind, ProjectFolders, WorkspaceError, check_output_dir,
+                                  project_lock)
+
+        root = Path(config.config_file_path).resolve().parent
+        try:
+            self._lock.close()
+            self._lock.enter_context(project_lock(
+                root, "mkdocs build", on_wait=lambda holder: log.info(f"waiting for {holder}")))
+            custom_dir = config.theme.custom_dir
+            folders = ProjectFolders(root, Path(config.docs_dir), root / self.config.register_dir,
+                                     Path(custom_dir) if custom_dir else None, None)
+            check_output_dir(Path(config.site_dir), folders, OutputKind.PUBLIC_SITE)
+        except WorkspaceError as exc:
+            self._lock.close()
+            raise PluginError(f"mkdocs.yml: site_dir: {exc}") from exc
+
+    def _record_for_mkdocs_build(self) -> None:
+        """Under ``mkdocs build``: write the ledger now, before MkDocs writes any page
+        (the record before the effect)."""
+        if not self.is_mkdocs_public_build():
+            return
+        from ...workspace import RecordError, record_publication, shown_path
+
+        assert self.publication is not None
+        try:
+            recorded = record_publication(self.publication)
+        except RecordError as exc:
+            raise PluginError(str(exc)) from exc
+        if recorded.ledger_lines:
+            log.info(f"Recorded {recorded.ledger_lines} publication event(s) in "
+                     f"{shown_path(recorded.ledger_path, self.publication.project.root)} (commit it)")
 
     def load_project(self, config: MkDocsConfig) -> Project:
         """Read and validate the project (also used by ``portal check``)."""
@@ -77,6 +136,7 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         Content errors are collected and reported together, and stop the build before
         anything is written.
         """
+        self._lock_for_mkdocs_build(config)
         self.project = self.load_project(config)
         now = self.now or datetime.now(UTC)
         if self.project.errors:
@@ -92,6 +152,7 @@ class PortalPlugin(BasePlugin[PortalConfig]):
             raise PluginError(
                 f"{len(errors)} content error{'s' if len(errors) != 1 else ''}: nothing was "
                 f"published.\n{listing}")
+        self._record_for_mkdocs_build()
         self.site = SiteView(self.publication, self.config, config.site_name)
         custom = 1 if config.theme.custom_dir else 0
         if str(TEMPLATES_DIR) not in config.theme.dirs:
@@ -146,11 +207,13 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         if self.packs is not None:
             self.packs.write(Path(config.site_dir))
             self.packs = None
+        self._lock.close()
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.packs is not None:
             self.packs.cancel()
             self.packs = None
+        self._lock.close()
 
     def on_nav(self, nav, *, config: MkDocsConfig, files: Files):
         """Drop navigation entries that point at an item that is not live.
@@ -282,6 +345,14 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         assert self.publication is not None
         notices = {self.publication.project.items[i].src_uri for i in self.publication.notice_pages}
         return {re.sub(r"\.md$", "", path) for path in self.publication.withheld_paths - notices}
+
+
+def _is_serving() -> bool:
+    """True under ``mkdocs serve``, also with ``--clean``, which MkDocs announces as a build."""
+    import click
+
+    context = click.get_current_context(silent=True)
+    return context is not None and context.info_name == "serve"
 
 
 def _relative(path: Path, root: Path) -> str:
