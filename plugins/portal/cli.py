@@ -66,18 +66,35 @@ def _settings_tz(plugin):
         raise ContentErrors(f"{CONFIG_FILE}: plugins.portal.timezone: {exc}") from exc
 
 
-def _parse_now(value: str | None, tz, *, allow_future: bool) -> datetime | None:
+def _parse_now(value: str | None, tz, *, allow_future: bool,
+               register_dir: Path | None = None) -> datetime | None:
+    """The instant ``--now`` names. A public build (``allow_future`` false) may not show
+    the future; given its ``register_dir``, it may not go back before what the public
+    has already seen either: the latest ledger event or withdrawal in force by the real
+    clock (a mistyped year would republish a withdrawn report and take down reviews
+    inside their twelve months)."""
     if value is None:
         return None
     try:
         moment = parse_instant(value, tz, datetime.min.time())
     except DateError as exc:
         raise click.BadParameter(str(exc), param_hint="--now") from exc
-    if not allow_future and moment > datetime.now(UTC):
+    real_now = datetime.now(UTC)
+    if not allow_future and moment > real_now:
         raise click.BadParameter(
             f"{format_instant(moment, tz)} is in the future: a public build never shows the "
             "future. Use 'portal build --preview --now ...' to see the site as it will be.",
             param_hint="--now")
+    if register_dir is not None:
+        from .witness import read_public_floor
+
+        floor = read_public_floor(register_dir, tz, real_now)
+        if floor is not None and moment < floor.at:
+            raise click.BadParameter(
+                f"{format_instant(moment, tz)} is before what the public has already seen: "
+                f"{floor.description}. A public build never goes back in time (it would "
+                "republish what was withdrawn and take down what must stay). Use 'portal build "
+                "--preview --now ...' to look at the site as it was.", param_hint="--now")
     return moment
 
 
@@ -134,11 +151,13 @@ def build(site_dir: Path | None, now_text: str | None, strict: bool, preview: bo
         raise click.UsageError(
             f"{target} holds an internal preview (it has {PREVIEW_MARKER}): a public build "
             "never writes over a preview. Choose another --site-dir or delete the preview.")
-    now = _parse_now(now_text, _settings_tz(plugin), allow_future=preview)
+    now = _parse_now(now_text, _settings_tz(plugin), allow_future=preview,
+                     register_dir=None if preview else root / plugin.config.register_dir)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
     try:
-        publication = _run_mkdocs(config_file, staging, now, strict, preview)
+        publication = _run_mkdocs(config_file, staging, now, strict, preview,
+                                  previous_site=None if preview else target)  # the ledger's witness
         if preview:
             (staging / PREVIEW_MARKER).write_text(
                 "An internal preview built by 'portal build --preview'. Never publish this folder.\n")
@@ -152,6 +171,7 @@ def build(site_dir: Path | None, now_text: str | None, strict: bool, preview: bo
     console.print(f"[green]Built[/] the public site in {target}")
     _append_to_ledger(publication)
     _append_progress_history(publication)
+    _remind_to_commit_ledger(publication.project)
 
 
 def _check_preview_target(target: Path, public_dir: Path) -> None:
@@ -177,6 +197,34 @@ def _append_progress_history(publication) -> None:
         history.writelines(lines)
 
 
+def _remind_to_commit_ledger(project) -> None:
+    """Say so when the ledger has changes git has not committed: a ledger that lives only
+    in one working copy (a CI job's checkout) protects nothing once that copy is gone.
+    Silent where git is missing or the project is not a repository."""
+    import subprocess
+
+    path = project.ledger_path
+    if path is None or shutil.which("git") is None:
+        return
+    try:
+        status = subprocess.run(["git", "status", "--porcelain", "--", path.name],
+                                cwd=path.parent, capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return
+    if status.returncode == 0 and status.stdout.strip():
+        shown = _relative_to(path, project.root)
+        err_console.print(f"reminder: {shown} has changes that are not committed: commit it "
+                          f"(git add {shown} && git commit): the twelve-month protection rests "
+                          "on it", markup=False)
+
+
+def _relative_to(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def _append_to_ledger(publication) -> None:
     """Record first publications and content changes: append-only, never rewritten."""
     from .core.ledger import HEADER
@@ -195,13 +243,14 @@ def _append_to_ledger(publication) -> None:
 
 
 def _run_mkdocs(config_file: str, site_dir: Path, now: datetime | None, strict: bool,
-                preview: bool = False):
+                preview: bool = False, previous_site: Path | None = None):
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.exceptions import Abort, MkDocsException
 
     config, plugin = _load(config_file, site_dir=str(site_dir), strict=strict)
     plugin.now = now
     plugin.preview = preview
+    plugin.previous_site = previous_site
     handler = _LogHandler()
     mkdocs_logger = logging.getLogger("mkdocs")
     mkdocs_logger.addHandler(handler)
@@ -269,7 +318,6 @@ def check(now_text: str | None, as_json: bool, config_file: str) -> None:
         findings.extend(_progress_warnings(project, publication, plugin.config.progress_stale_after_days))
         findings.extend(_ledger_warnings(publication))
     states = []
-    from .core.dates import format_date
     from .core.protection import archive_eligible_from
 
     for item_id, decision in sorted(publication.decisions.items()):
@@ -278,8 +326,8 @@ def check(now_text: str | None, as_json: bool, config_file: str) -> None:
                "reasons": [b.message for b in decision.blocks]}
         if decision.is_live:
             eligible = archive_eligible_from(item, project.ledger, tz)
-            row["archive_from"] = eligible.isoformat()
-            row["reasons"].append(f"may be archived from {format_date(eligible)}")
+            row["archive_from"] = eligible.astimezone(tz).isoformat()
+            row["reasons"].append(f"may be archived from {format_instant(eligible, tz)}")
         states.append(row)
         for block in decision.blocks:
             if block.is_error:
