@@ -390,6 +390,88 @@ def test_a_case_study_still_needs_its_own_withdrawal_to_come_down_early(publishe
     assert "content/case-studies/example-case-study.md: 'Case study: seeing the whole household'" in result.stderr
 
 
+# --- 6. `portal due` names every instant at which the public site changes ------------------
+
+def due(site, now: str):
+    result = site.run("due", "--now", now, "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_due_names_a_future_withdrawal_and_what_it_takes_down(published):
+    """Promise: a withdrawal dated in the future is due at the start of its day, with the
+    review's notice and its progress page leaving the site."""
+    withdraw_example(published, "2026-12-03")
+    found = due(published, "2026-11-20 12:00")
+    assert found["next"] == "2026-12-03T00:00:00+00:00"
+    assert found["changes"] == [
+        {"item": "progress/example-review", "from": "live", "to": "absent",
+         "change": "progress/example-review leaves the site"},
+        {"item": "reviews/example-review", "from": "live", "to": "withdrawal-notice",
+         "change": "reviews/example-review is replaced by its withdrawal notice"},
+    ]
+
+
+def test_due_names_the_end_of_a_hold_with_the_progress_that_follows_it(site):
+    """Promise: when a legal hold ends, due names the instant and both the review and its
+    progress page, which goes live with it."""
+    site.review("child-h", title="Child H", publish_at="2026-11-02",
+                legal_hold={"reason": "Inquest", "until": "2026-12-14"})
+    progress = (SKELETON / "content/progress/example-review.md").read_text()
+    site.write("content/progress/child-h.md", progress.replace("reviews/example-review", "reviews/child-h"))
+    found = due(site, "2026-11-20 12:00")
+    assert found["next"] == "2026-12-15T00:00:00+00:00"
+    assert [(c["item"], c["to"]) for c in found["changes"]] == [
+        ("progress/child-h", "live"), ("reviews/child-h", "live")]
+
+
+def test_due_agrees_with_check_an_item_without_circulation_is_not_due(site):
+    """Promise: an item whose circulation is missing will not go live at its time, so it
+    is not due; recording the circulation makes it due."""
+    site.review("child-o", publish_at="2026-12-01", circulated=False)
+    assert due(site, "2026-11-20 12:00")["next"] is None
+    site.register("reviews/child-o", CIRCULATED)
+    assert due(site, "2026-11-20 12:00")["next"] == "2026-12-01T00:01:00+00:00"
+
+
+def test_due_names_the_instant_an_early_archive_may_go_ahead(published):
+    """Promise: an item marked archived inside its twelve months fails the build until the
+    anniversary instant; due names that instant, when the site changes."""
+    path = published.root / "content/reviews/example-review.md"
+    path.write_text(path.read_text().replace("child: Child A\n", "child: Child A\narchived: true\n"))
+    found = due(published, "2026-11-20 12:00")
+    assert found["next"] == "2027-01-20T00:01:00+00:00"
+    assert ("reviews/example-review", "blocked", "archive-notice") in [
+        (c["item"], c["from"], c["to"]) for c in found["changes"]]
+
+
+def test_due_is_correct_by_construction_on_the_example_site(tmp_path):
+    """Promise: at the instant due names, the publication differs from now's, and at
+    every candidate instant before it, it does not."""
+    from conftest import copy_example
+    from portal.schedule import change_candidates, next_change, site_shape
+
+    example = copy_example(tmp_path / "example")
+    from mkdocs.config import load_config
+
+    config = load_config(str(example.root / "mkdocs.yml"))
+    plugin = config.plugins["portal"]
+    project = plugin.load_project(config)
+    for now in (at("2026-11-20 12:00"), at("2025-06-01")):
+        found = next_change(project, now)
+        shape = site_shape(project.decide(now))
+        for moment in change_candidates(project, now):
+            if found is not None and moment >= found.at:
+                break
+            assert site_shape(project.decide(moment)) == shape
+        if found is not None:
+            assert site_shape(project.decide(found.at)) != shape
+            assert site_shape(project.decide(found.at - timedelta(seconds=1))) == shape
+    # On 20 November 2026 every planned review is short of a circulation: nothing is due.
+    assert next_change(project, at("2026-11-20 12:00")) is None
+    assert next_change(project, at("2025-06-01")) is not None
+
+
 # --- 7. a reminder to commit the ledger -------------------------------------------------
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")

@@ -727,7 +727,9 @@ def digest(month: str, to: str | None, outbox: Path | None, config_file: str) ->
 @click.option("--now", "now_text", metavar="T", help="As at this time (default: now).")
 @click.option("-f", "--config-file", default=CONFIG_FILE, show_default=True)
 def due(as_json: bool, seconds: bool, now_text: str | None, config_file: str) -> None:
-    """The next time at which a rebuild changes the public site (for a scheduler).
+    """The next time at which a rebuild changes the public site (for a scheduler): a
+    publication, the end of a legal hold, a withdrawal, an archive date, and what follows
+    from them for progress pages. --json also lists each item and what changes.
 
     Prints nothing (and exits 0) when nothing is scheduled.
     """
@@ -735,21 +737,22 @@ def due(as_json: bool, seconds: bool, now_text: str | None, config_file: str) ->
 
     _, _, project, publication, tz = _open_project(config_file, now_text)
     _require_valid(project)
-    found = next_change(publication)
+    found = next_change(project, publication.now)
     if found is None:
         if as_json:
-            click.echo(json.dumps({"next": None}))
+            click.echo(json.dumps({"next": None, "changes": []}))
         return
-    moment, item = found
-    wait = max(0, int((moment - publication.now).total_seconds()))
+    wait = max(0, int((found.at - publication.now).total_seconds()))
     if as_json:
-        click.echo(json.dumps({"next": moment.astimezone(tz).isoformat(), "item": item.id,
-                               "seconds": wait}))
+        click.echo(json.dumps({"next": found.at.astimezone(tz).isoformat(),
+                               "item": found.changes[0].item_id, "seconds": wait,
+                               "changes": [change.as_dict() for change in found.changes]}, indent=2))
     elif seconds:
         click.echo(str(wait))
     else:
-        click.echo(moment.astimezone(tz).isoformat())
-        err_console.print(f"{item.id} goes live at {format_instant(moment, tz)}", markup=False)
+        click.echo(found.at.astimezone(tz).isoformat())
+        for change in found.changes:
+            err_console.print(f"at {format_instant(found.at, tz)}: {change.description}", markup=False)
 
 
 if __name__ == "__main__":  # pragma: no cover
