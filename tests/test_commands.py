@@ -16,6 +16,7 @@ from icalendar import Calendar
 from pypdf import PdfReader
 from io import BytesIO
 
+from conftest import CIRCULATED
 from pdfs import make_pdf
 
 FIXED = "2026-11-24 09:00"  # a Tuesday
@@ -100,11 +101,20 @@ def test_schedule_writes_a_calendar_with_alarms(planned, tmp_path):
 
 
 def test_due_is_the_next_change(planned):
+    """Promise: due names the next instant a rebuild changes the public site, and agrees
+    with check: the planned reviews all lack a circulation, so none of them is due."""
+    assert json.loads(planned.run("due", "--now", FIXED, "--json").output) == {"next": None, "changes": []}
+    planned.register("reviews/child-o", CIRCULATED)
     result = planned.run("due", "--now", FIXED, "--json")
     data = json.loads(result.output)
     assert data == {"next": "2026-12-01T00:01:00+00:00", "item": "reviews/child-o",
-                    "seconds": 7 * 86400 - 9 * 3600 + 60}
-    assert planned.run("due", "--now", FIXED).stdout.strip() == "2026-12-01T00:01:00+00:00"
+                    "seconds": 7 * 86400 - 9 * 3600 + 60,
+                    "changes": [{"item": "reviews/child-o", "from": "absent", "to": "live",
+                                 "change": "reviews/child-o goes live"}]}
+    human = planned.run("due", "--now", FIXED)
+    assert human.stdout.strip() == "2026-12-01T00:01:00+00:00"
+    assert "reviews/child-o goes live" in human.stderr
+    assert planned.run("due", "--now", FIXED, "--seconds").stdout.strip() == str(data["seconds"])
     assert planned.run("due", "--now", "2099-06-01").output == ""
 
 

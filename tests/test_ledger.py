@@ -59,7 +59,8 @@ def expect_protected(site, fragment):
     message = result.stderr
     assert "'Child A: local child safeguarding practice review' (reviews/example-review)" in message
     assert fragment in message
-    assert "published on 20 January 2026 and must stay available until at least 20 January 2027" in message
+    assert ("published on Tuesday 20 January 2026, 00:01 GMT and must stay available until at least "
+            "Wednesday 20 January 2027, 00:01 GMT") in message
     assert "record an authorised withdrawal in embargo/reviews/example-review.yaml" in message
     assert "reason_public" in message and "authorised_by" in message
     assert fingerprint(site.site) == before
@@ -123,7 +124,7 @@ def test_archiving_within_twelve_months_fails(published):
     edit(published, "child: Child A\n", "child: Child A\narchived: true\n")
     result = published.build()
     assert result.exit_code == 1
-    assert ("it may be archived from 20 January 2027, not before") in result.stderr
+    assert "it may be archived from Wednesday 20 January 2027, 00:01 GMT, not before" in result.stderr
 
 
 def test_after_twelve_months_a_report_may_come_down(site):
@@ -187,7 +188,7 @@ def test_archived_reports_leave_listings_and_search_and_are_available_on_request
 def test_check_says_when_items_may_be_archived(published):
     report = json.loads(published.check("--json").stdout)
     row = next(r for r in report["items"] if r["item"] == "reviews/example-review")
-    assert row["archive_from"] == "2027-01-20"
+    assert row["archive_from"] == "2027-01-20T00:01:00+00:00"  # the anniversary instant
 
 
 def test_a_changed_report_needs_a_change_note_and_shows_its_history(published):

@@ -77,7 +77,7 @@ def _load(config_file: str, **overrides):
     if plugin is None:
         raise click.UsageError(f"{config_file}: plugins: the 'portal' plugin is not configured")
     # MkDocs keeps one plugin instance per process (it has on_startup): start from defaults.
-    plugin.now, plugin.preview, plugin.mkdocs_command = None, False, None
+    plugin.now, plugin.preview, plugin.mkdocs_command, plugin.previous_site = None, False, None, None
     return config, plugin
 
 
@@ -130,18 +130,35 @@ def _settings_tz(plugin):
         raise ContentErrors(f"{CONFIG_FILE}: plugins.portal.timezone: {exc}") from exc
 
 
-def _parse_now(value: str | None, tz, *, allow_future: bool) -> datetime | None:
+def _parse_now(value: str | None, tz, *, allow_future: bool,
+               register_dir: Path | None = None) -> datetime | None:
+    """The instant ``--now`` names. A public build (``allow_future`` false) may not show
+    the future; given its ``register_dir``, it may not go back before what the public
+    has already seen either: the latest ledger event or withdrawal in force by the real
+    clock (a mistyped year would republish a withdrawn report and take down reviews
+    inside their twelve months)."""
     if value is None:
         return None
     try:
         moment = parse_instant(value, tz, datetime.min.time())
     except DateError as exc:
         raise click.BadParameter(str(exc), param_hint="--now") from exc
-    if not allow_future and moment > datetime.now(UTC):
+    real_now = datetime.now(UTC)
+    if not allow_future and moment > real_now:
         raise click.BadParameter(
             f"{format_instant(moment, tz)} is in the future: a public build never shows the "
             "future. Use 'portal build --preview --now ...' to see the site as it will be.",
             param_hint="--now")
+    if register_dir is not None:
+        from .witness import read_public_floor
+
+        floor = read_public_floor(register_dir, tz, real_now)
+        if floor is not None and moment < floor.at:
+            raise click.BadParameter(
+                f"{format_instant(moment, tz)} is before what the public has already seen: "
+                f"{floor.description}. A public build never goes back in time (it would "
+                "republish what was withdrawn and take down what must stay). Use 'portal build "
+                "--preview --now ...' to look at the site as it was.", param_hint="--now")
     return moment
 
 
@@ -199,11 +216,13 @@ def build(site_dir: Path | None, now_text: str | None, strict: bool, preview: bo
             project_lock(root, "build", on_wait=_say_waiting):
         config, plugin = _load(config_file)
         target = _output_dir(config, plugin, site_dir, kind)
-        now = _parse_now(now_text, _settings_tz(plugin), allow_future=preview)
+        now = _parse_now(now_text, _settings_tz(plugin), allow_future=preview,
+                         register_dir=None if preview else root / plugin.config.register_dir)
         remove_stale_staging(target)
         staging = make_staging(target, kind)
         try:
-            publication = _run_mkdocs(config_file, staging, now, strict, preview)
+            publication = _run_mkdocs(config_file, staging, now, strict, preview,
+                                      previous_site=None if preview else target)  # the ledger's witness
             with signals.deferred():  # the records and the swap, never half of them
                 recorded = None if preview else record_publication(publication)
                 _publish(staging, target, in_place)
@@ -217,6 +236,7 @@ def build(site_dir: Path | None, now_text: str | None, strict: bool, preview: bo
         console.print(f"Recorded {recorded.ledger_lines} publication "
                       f"event{'s' if recorded.ledger_lines != 1 else ''} in "
                       f"{shown_path(recorded.ledger_path, root)} (commit it)")
+    _remind_to_commit_ledger(publication.project)
 
 
 def _project_root(config_file: str) -> Path:
@@ -264,6 +284,34 @@ def _publish(staging: Path, target: Path, in_place: bool) -> None:
         raise ContentErrors(f"{exc.filename or target}: {exc.strerror or exc}: the site folder "
                             f"{target} was partly updated in place (the records are written): "
                             "run the build again to complete it") from exc
+
+
+def _remind_to_commit_ledger(project) -> None:
+    """Say so when the ledger has changes git has not committed: a ledger that lives only
+    in one working copy (a CI job's checkout) protects nothing once that copy is gone.
+    Silent where git is missing or the project is not a repository."""
+    import subprocess
+
+    path = project.ledger_path
+    if path is None or shutil.which("git") is None:
+        return
+    try:
+        status = subprocess.run(["git", "status", "--porcelain", "--", path.name],
+                                cwd=path.parent, capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return
+    if status.returncode == 0 and status.stdout.strip():
+        shown = _relative_to(path, project.root)
+        err_console.print(f"reminder: {shown} has changes that are not committed: commit it "
+                          f"(git add {shown} && git commit): the twelve-month protection rests "
+                          "on it", markup=False)
+
+
+def _relative_to(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
 
 
 class _Stopped(BaseException):
@@ -352,7 +400,7 @@ def _disk_errors_reported():
 
 
 def _run_mkdocs(config_file: str, site_dir: Path, now: datetime | None, strict: bool,
-                preview: bool = False):
+                preview: bool = False, previous_site: Path | None = None):
     """Run MkDocs into ``site_dir`` (the staging folder) and return the publication decision.
     The plugin writes no record here: ``portal build`` does, under its lock."""
     from mkdocs.commands.build import build as mkdocs_build
@@ -361,6 +409,7 @@ def _run_mkdocs(config_file: str, site_dir: Path, now: datetime | None, strict: 
     config, plugin = _load(config_file, site_dir=str(site_dir), strict=strict)
     plugin.now = now
     plugin.preview = preview
+    plugin.previous_site = previous_site
     handler = _LogHandler()
     mkdocs_logger = logging.getLogger("mkdocs")
     mkdocs_logger.addHandler(handler)
@@ -412,7 +461,6 @@ def check(now_text: str | None, as_json: bool, config_file: str) -> None:
         findings.extend(_progress_warnings(project, publication, plugin.config.progress_stale_after_days))
         findings.extend(_ledger_warnings(publication))
     states = []
-    from .core.dates import format_date
     from .core.protection import archive_eligible_from
 
     for item_id, decision in sorted(publication.decisions.items()):
@@ -421,8 +469,8 @@ def check(now_text: str | None, as_json: bool, config_file: str) -> None:
                "reasons": [b.message for b in decision.blocks]}
         if decision.is_live:
             eligible = archive_eligible_from(item, project.ledger, tz)
-            row["archive_from"] = eligible.isoformat()
-            row["reasons"].append(f"may be archived from {format_date(eligible)}")
+            row["archive_from"] = eligible.astimezone(tz).isoformat()
+            row["reasons"].append(f"may be archived from {format_instant(eligible, tz)}")
         states.append(row)
         for block in decision.blocks:
             if block.is_error:
@@ -822,7 +870,9 @@ def digest(month: str, to: str | None, outbox: Path | None, config_file: str) ->
 @click.option("--now", "now_text", metavar="T", help="As at this time (default: now).")
 @click.option("-f", "--config-file", default=CONFIG_FILE, show_default=True)
 def due(as_json: bool, seconds: bool, now_text: str | None, config_file: str) -> None:
-    """The next time at which a rebuild changes the public site (for a scheduler).
+    """The next time at which a rebuild changes the public site (for a scheduler): a
+    publication, the end of a legal hold, a withdrawal, an archive date, and what follows
+    from them for progress pages. --json also lists each item and what changes.
 
     Prints nothing (and exits 0) when nothing is scheduled.
     """
@@ -830,21 +880,22 @@ def due(as_json: bool, seconds: bool, now_text: str | None, config_file: str) ->
 
     _, _, project, publication, tz = _open_project(config_file, now_text)
     _require_valid(project)
-    found = next_change(publication)
+    found = next_change(project, publication.now)
     if found is None:
         if as_json:
-            click.echo(json.dumps({"next": None}))
+            click.echo(json.dumps({"next": None, "changes": []}))
         return
-    moment, item = found
-    wait = max(0, int((moment - publication.now).total_seconds()))
+    wait = max(0, int((found.at - publication.now).total_seconds()))
     if as_json:
-        click.echo(json.dumps({"next": moment.astimezone(tz).isoformat(), "item": item.id,
-                               "seconds": wait}))
+        click.echo(json.dumps({"next": found.at.astimezone(tz).isoformat(),
+                               "item": found.changes[0].item_id, "seconds": wait,
+                               "changes": [change.as_dict() for change in found.changes]}, indent=2))
     elif seconds:
         click.echo(str(wait))
     else:
-        click.echo(moment.astimezone(tz).isoformat())
-        err_console.print(f"{item.id} goes live at {format_instant(moment, tz)}", markup=False)
+        click.echo(found.at.astimezone(tz).isoformat())
+        for change in found.changes:
+            err_console.print(f"at {format_instant(found.at, tz)}: {change.description}", markup=False)
 
 
 if __name__ == "__main__":  # pragma: no cover

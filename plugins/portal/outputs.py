@@ -92,6 +92,9 @@ def publication_record(item: Item, publication: Publication, site_url: str) -> d
         "summary": item.summary,
         "themes": list(item.themes),
         "published": item.publish_at.astimezone(tz).isoformat(),
+        # The ledger's instant (publish_at until it is recorded): the second witness of the
+        # twelve-month protection, read back by the next build (portal.witness).
+        "first_published": publication.first_published(item).astimezone(tz).isoformat(),
         "url": absolute(site_url, item.url) if site_url else item.url,
     }
     if item.review_id and publication.is_public(item.review_id):

@@ -12,6 +12,7 @@ import json
 import os
 import posixpath
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -22,12 +23,13 @@ from . import frontmatter
 from .cache import BuildCache, CacheTable, key_of
 from .core.anonymise import DEFAULT_ALLOWED_EMAIL_DOMAINS, DEFAULT_ALLOWED_NUMBERS, DenyList
 from .core.circulation import DEFAULT_RULES, CirculationRule
-from .core.dates import DateError, format_instant, load_timezone, parse_date, parse_time_of_day
+from .core.dates import UTC, DateError, format_instant, load_timezone, parse_date, parse_time_of_day
 from .core.findings import Finding, error, errors_in
 from .core.items import Item, Kind
 from .core.ledger import LedgerEntry, LedgerError, changed_line, published_line
 from .core.ledger import parse as parse_ledger
-from .core.protection import protection_findings, published_by
+from .core.protection import (Witness, ledger_findings, protection_findings, published_by,
+                              witness_findings)
 from .core.publication import Decision, RuleContext, decide_all
 from .core.register import RegisterEntry, parse_entry
 from .core.settings import Settings
@@ -219,7 +221,11 @@ class Project:
                 banners[item_id] = preview_banner(self.items[item_id], public_today.decisions[item_id], tz)
         return Publication(now, self, decisions, [], preview=True, banners=banners)
 
-    def decide(self, now: datetime) -> Publication:
+    def decide(self, now: datetime, *, real_now: datetime | None = None,
+               witnesses: Iterable[Witness] = ()) -> Publication:
+        """The publication at ``now``, with every error that must stop a build: the
+        twelve-month protection, the ledger checked against the real clock (``real_now``,
+        default the system clock) and against each witness (a public copy of the site)."""
         published = published_by(self.ledger, now)
         blocking = {item_id: tuple(d.message for d in found if not d.acknowledged)
                     for item_id, found in self.disclosures.items()}
@@ -228,7 +234,21 @@ class Project:
         decisions = decide_all(self.items.values(), ctx)
         findings = protection_findings(self.items, decisions, self.ledger, self.register,
                                        self.hashes, now, self.settings)
+        tz = self.settings.timezone
+        ledger_file = self._ledger_shown()
+        findings += ledger_findings(self.ledger, self.items, real_now or datetime.now(UTC), tz,
+                                    ledger_file)
+        for witness in witnesses:
+            findings += witness_findings(witness, self.ledger, self.hashes, tz, ledger_file)
         return Publication(now, self, decisions, findings)
+
+    def _ledger_shown(self) -> str:
+        if self.ledger_path is None:
+            return "embargo/ledger"
+        try:
+            return self.ledger_path.relative_to(self.root).as_posix()
+        except ValueError:
+            return str(self.ledger_path)
 
 
 @dataclass
@@ -277,9 +297,18 @@ class Publication:
             grouped.setdefault(item.kind, []).append(item)
         return grouped
 
+    def first_published(self, item: Item) -> datetime:
+        """When a live item was first published: the ledger's record, or its ``publish_at``
+        when this publication is the first (the ledger records exactly that)."""
+        entry = self.project.ledger.get(item.id)
+        return entry.published_at if entry else item.publish_at
+
     def is_public(self, item_id: str) -> bool:
-        """True when the item has a page: live, or replaced by a withdrawal or archive notice."""
-        return self.is_live(item_id) or item_id in self.notice_pages
+        """True when other items may name and link this one: live, or archived (its notice
+        says where to ask for it). A withdrawn item keeps a notice page at its address, but
+        a withdrawal (a court order) takes every mention elsewhere down with it: case
+        studies, briefings and JSON no longer name or link it."""
+        return self.is_live(item_id) or self.notice_pages.get(item_id) == "archived"
 
     def ledger_updates(self) -> list[str]:
         """Ledger lines this publication adds: first publications, and content changes

@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from .core.circulation import Deadline, DeadlineState, deadlines
-from .core.dates import format_date, local_date
+from .core.dates import format_date, local_date, start_of_day
 from .core.findings import Finding, warning
 from .core.items import Item, Kind
 from .core.nspcc import SubmissionDue, missing_for_entry, needs_submission, submission_status
-from .core.publication import State, goes_live_at
+from .core.protection import archive_eligible_from
+from .core.publication import State, goes_live_at, hold_lifts_at
 from .core.register import RegisterEntry
 from .project import Project, Publication
 
@@ -148,20 +149,103 @@ def nspcc_warnings(publication: Publication) -> list[Finding]:
     return findings
 
 
-def next_change(publication: Publication) -> tuple[datetime, Item] | None:
-    """The next instant after ``now`` at which a rebuild would change the public site:
-    the earliest future publication or hold end of an approved item that is not live."""
-    candidates = []
-    for item in publication.project.items.values():
-        if publication.is_live(item.id):
-            continue
-        moment = goes_live_at(item, publication.project.settings)
-        if moment is not None and moment > publication.now:
-            candidates.append((moment, item.id, item))
-    if not candidates:
-        return None
-    moment, _, item = min(candidates)
-    return moment, item
+@dataclass(frozen=True)
+class ItemChange:
+    """How one item's place in the public site changes."""
+
+    item_id: str
+    before: str
+    after: str
+
+    @property
+    def description(self) -> str:
+        return f"{self.item_id} {PUBLIC_CHANGES.get((self.before, self.after), f'{self.before} -> {self.after}')}"
+
+    def as_dict(self) -> dict:
+        return {"item": self.item_id, "from": self.before, "to": self.after,
+                "change": self.description}
+
+
+PUBLIC_CHANGES = {
+    ("absent", "live"): "goes live",
+    ("live", "absent"): "leaves the site",
+    ("live", "withdrawal-notice"): "is replaced by its withdrawal notice",
+    ("live", "archive-notice"): "is archived (its page says it is available on request)",
+    ("blocked", "withdrawal-notice"): "is replaced by its withdrawal notice",
+    ("blocked", "archive-notice"): "may now be archived",
+    ("blocked", "absent"): "may now leave the site",
+}
+
+
+@dataclass(frozen=True)
+class SiteChange:
+    """The next instant at which a rebuild changes the public site, and what changes."""
+
+    at: datetime
+    changes: tuple[ItemChange, ...]
+
+
+def public_form(publication: Publication, blocked: set[str], item_id: str) -> str:
+    """What the public site shows of an item: ``live``, a ``withdrawal-notice`` or an
+    ``archive-notice`` at its address, nothing (``absent``), or ``blocked`` when an error
+    of the twelve-month rule stops the build that would change it."""
+    if item_id in blocked:
+        return "blocked"
+    if publication.is_live(item_id):
+        return "live"
+    notice = publication.notice_pages.get(item_id)
+    return {"withdrawn": "withdrawal-notice", "archived": "archive-notice"}.get(notice, "absent")
+
+
+def site_shape(publication: Publication) -> dict[str, str]:
+    """Every item's public form at the publication's instant."""
+    blocked = {finding.item for finding in publication.findings if finding.item}
+    ids = set(publication.project.items) | set(publication.project.ledger)
+    return {item_id: public_form(publication, blocked, item_id) for item_id in sorted(ids)}
+
+
+def change_candidates(project: Project, now: datetime) -> list[datetime]:
+    """Every instant after ``now`` at which some rule's answer may change: publication
+    times, the ends of legal holds, withdrawal dates, and the ends of twelve-month
+    protections (when an item may be archived or come down)."""
+    settings = project.settings
+    tz = settings.timezone
+    moments: set[datetime] = set()
+    for item in project.items.values():
+        if item.status == "approved" and item.publish_at is not None:
+            moments.add(item.publish_at)
+            lifts = hold_lifts_at(item, settings)
+            if lifts is not None:
+                moments.add(lifts)
+        if item.archived:
+            eligible = archive_eligible_from(item, project.ledger, tz)
+            if eligible is not None:
+                moments.add(eligible)
+    for entry in project.register.values():
+        if entry.withdrawal is not None:
+            moments.add(start_of_day(entry.withdrawal.on, tz))
+    for entry in project.ledger.values():
+        moments.add(entry.earliest_removal(tz))
+    return sorted(moment for moment in moments if moment > now)
+
+
+def next_change(project: Project, now: datetime) -> SiteChange | None:
+    """The next instant after ``now`` at which a rebuild would change the public site.
+
+    Correct by construction: the publication is decided afresh at each candidate instant
+    and the first one whose site differs from ``now``'s is the answer, so it agrees with
+    ``portal check`` and ``portal build`` (an item blocked by a missing circulation is not
+    due; a progress page goes with its review; a withdrawal applies on its date).
+    """
+    shape_now = site_shape(project.decide(now))
+    for moment in change_candidates(project, now):
+        shape = site_shape(project.decide(moment))
+        changes = tuple(ItemChange(item_id, shape_now.get(item_id, "absent"), form)
+                        for item_id, form in shape.items()
+                        if form != shape_now.get(item_id, "absent"))
+        if changes:
+            return SiteChange(moment, changes)
+    return None
 
 
 def deadline_dates(publication_date: date, project: Project) -> list[tuple[str, str, int, date]]:

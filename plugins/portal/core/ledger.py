@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from .dates import format_date, local_date
+from .dates import UTC, format_instant, local_date
 
 HEADER = (
     "# Publication ledger, kept by `portal build`: one line per event, tab-separated.\n"
@@ -37,17 +37,34 @@ class LedgerEntry:
     published_at: datetime
     hash: str
     changes: list[tuple[date, str]] = field(default_factory=list)
+    line: int = 0
+    """The line number of the ``published`` line (for errors that name it)."""
+    change_lines: list[int] = field(default_factory=list)
+    """The line number of each ``changed`` line, in the order of ``changes``."""
 
     def first_publication_date(self, tz) -> date:
         return local_date(self.published_at, tz)
 
-    def earliest_removal(self, tz) -> date:
-        """Twelve months after first publication (29 February counts on to 1 March)."""
-        published = self.first_publication_date(tz)
-        try:
-            return published.replace(year=published.year + 1)
-        except ValueError:
-            return date(published.year + 1, 3, 1)
+    def earliest_removal(self, tz) -> datetime:
+        """The instant the twelve-month minimum listing ends: the anniversary of the first
+        publication *instant* (a review published at 10:00 may come down at 10:00 a year
+        later, not at midnight before)."""
+        return anniversary(self.published_at, tz)
+
+
+def anniversary(moment: datetime, tz) -> datetime:
+    """The same local wall-clock time one year after ``moment``, as an instant in UTC.
+
+    29 February counts on to 1 March. Where that local time does not exist (the clocks go
+    forward) or happens twice (they go back), the later instant is taken, so that the
+    protection never ends before any reading of "a year later" allows.
+    """
+    local = moment.astimezone(tz).replace(tzinfo=None)
+    try:
+        wall = local.replace(year=local.year + 1)
+    except ValueError:
+        wall = local.replace(year=local.year + 1, month=3, day=1)
+    return max(wall.replace(tzinfo=tz, fold=fold).astimezone(UTC) for fold in (0, 1))
 
 
 def parse(text: str, path: str = "embargo/ledger") -> dict[str, LedgerEntry]:
@@ -63,12 +80,14 @@ def parse(text: str, path: str = "embargo/ledger") -> dict[str, LedgerEntry]:
             if event == "published":
                 if item_id in entries:
                     raise LedgerError(f"{path}: line {number}: {item_id} is recorded as published twice")
-                entries[item_id] = LedgerEntry(item_id, text_, datetime.fromisoformat(when), content_hash)
+                entries[item_id] = LedgerEntry(item_id, text_, datetime.fromisoformat(when), content_hash,
+                                               line=number)
             elif event == "changed":
                 if item_id not in entries:
                     raise LedgerError(f"{path}: line {number}: a change to {item_id} before its publication")
                 entries[item_id].hash = content_hash
                 entries[item_id].changes.append((date.fromisoformat(when), text_))
+                entries[item_id].change_lines.append(number)
             else:
                 raise LedgerError(f"{path}: line {number}: unknown event {event!r} (published or changed)")
         except ValueError as exc:
@@ -92,10 +111,9 @@ def _one_line(text: str) -> str:
 
 def protection_message(entry: LedgerEntry, what: str, tz, now_date: date) -> str:
     """Why an item published less than twelve months ago may not come down, and what to do."""
-    published = entry.first_publication_date(tz)
     return (f"'{entry.title}' ({entry.item_id}) {what}, but it was published on "
-            f"{format_date(published)} and must stay available until at least "
-            f"{format_date(entry.earliest_removal(tz))} (twelve-month minimum listing). To take "
+            f"{format_instant(entry.published_at, tz)} and must stay available until at least "
+            f"{format_instant(entry.earliest_removal(tz), tz)} (twelve-month minimum listing). To take "
             f"it down earlier, record an authorised withdrawal in embargo/{entry.item_id}.yaml:\n"
             f"    withdrawal:\n      on: {now_date.isoformat()}\n"
             f"      reason_public: \"...\"\n      authorised_by: \"...\"")

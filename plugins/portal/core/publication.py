@@ -233,7 +233,9 @@ def decide(item: Item, ctx: RuleContext, rules: Iterable[Rule] | None = None) ->
 
 def decide_all(items: Iterable[Item], ctx: RuleContext,
                rules: Iterable[Rule] | None = None) -> dict[str, Decision]:
-    """Decide every item. A progress page of a review that is not live is not live either."""
+    """Decide every item. A progress page of a review that is not live is not live either
+    (SPEC §4); when the review was withdrawn, the progress goes with it (``review-withdrawn``):
+    the one withdrawal record covers both, and the page leaves the site without a notice."""
     items = list(items)
     rules = list(RULES if rules is None else rules)
     decisions = {item.id: decide(item, ctx, rules) for item in items}
@@ -241,7 +243,14 @@ def decide_all(items: Iterable[Item], ctx: RuleContext,
         if item.kind is Kind.PROGRESS and decisions[item.id].is_live:
             review = decisions.get(item.review_id or "")
             if review is None or not review.is_live:
-                decisions[item.id] = Decision(item.id, (Block(
-                    State.DEPENDENT, "review-not-live",
-                    "its review is not live, so its progress is not published either"),))
+                decisions[item.id] = Decision(item.id, (dependent_block(review),))
     return decisions
+
+
+def dependent_block(review: Decision | None) -> Block:
+    """Why a progress page is not live when its review is not."""
+    if review is not None and any(block.code == "withdrawal" for block in review.blocks):
+        return Block(State.DEPENDENT, "review-withdrawn",
+                     "its review has been withdrawn: its progress is withdrawn with it")
+    return Block(State.DEPENDENT, "review-not-live",
+                 "its review is not live, so its progress is not published either")

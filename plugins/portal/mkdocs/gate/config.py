@@ -89,3 +89,8 @@ class PortalConfig(Config):
     """Where ``portal digest`` addresses the monthly digest."""
     outbox = c.Type(str, default="outbox")
     """Where .eml files are written, relative to mkdocs.yml."""
+    witness_url = c.Type(str, default="")
+    """The live site's ``api/publications.json`` (e.g. https://reviews.example.org/api/publications.json):
+    a second record of what was published, checked against the ledger at each public build.
+    The previous build's copy in the site folder is always checked; set this where that
+    folder does not survive between builds (a CI job)."""

@@ -49,6 +49,10 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         """The build's instant; None means the real clock. ``portal build --now`` sets it."""
         self.preview = False
         """An internal preview (``portal build --preview``): everything, marked, noindex."""
+        self.previous_site: Path | None = None
+        """The public site this build replaces (``portal build`` sets it; a plain ``mkdocs
+        build`` reads ``site_dir`` before cleaning it): its ``api/publications.json`` is a
+        witness the ledger is checked against."""
         self.project: Project | None = None
         self.publication: Publication | None = None
         self.site: SiteView | None = None
@@ -144,7 +148,7 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         elif self.preview:
             self.publication = self.project.preview(now, datetime.now(UTC))
         else:
-            self.publication = self.project.decide(now)
+            self.publication = self.project.decide(now, witnesses=self._witnesses(config))
         self._blocked = None
         errors = self.project.errors or self.publication.findings
         if errors:
@@ -333,6 +337,26 @@ class PortalPlugin(BasePlugin[PortalConfig]):
             return ""
 
         return _IMG.sub(drop_image, _LINK.sub(unlink, html_text))
+
+    def _witnesses(self, config: MkDocsConfig) -> list:
+        """The public records the ledger must agree with: the site this build replaces
+        and the configured ``witness_url``. One that cannot be read is a warning."""
+        from ...witness import WitnessError, site_witness, url_witness
+
+        witnesses = []
+        previous = self.previous_site if self.previous_site is not None else Path(config.site_dir)
+        readers = [lambda: site_witness(previous)]
+        if self.config.witness_url:
+            readers.append(lambda: url_witness(self.config.witness_url))
+        for read in readers:
+            try:
+                found = read()
+            except WitnessError as exc:
+                log.warning(f"{exc}: the ledger was not checked against it")
+                continue
+            if found is not None:
+                witnesses.append(found)
+        return witnesses
 
     def _blocked_targets(self) -> set[str]:
         """Paths (without .md) of everything a page must not link to; once per build."""
