@@ -82,7 +82,8 @@ def _load_document(path: Path) -> tuple[CommentedMap, str]:
                            if line.lstrip().startswith("#") or not line.strip())
         return CommentedMap(), comments
     if not isinstance(document, CommentedMap):
-        raise RegisterError(f"{path}: expected a mapping (circulation, nspcc, ...); nothing was recorded")
+        raise RegisterError(f"{path}: expected a mapping (circulation, nspcc, ...); nothing was "
+                            "recorded")
     return document, ""
 
 
