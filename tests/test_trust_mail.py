@@ -177,7 +177,7 @@ def test_a_failure_on_the_third_message_keeps_the_first_two_records(site, serve,
     """Promise: each message is recorded as soon as the server accepts it; a failure on
     the third keeps the first two records, exits 1 naming what was sent and what was not,
     and the retry sends only the third."""
-    monkeypatch.setattr(mail, "SMTP_TIMEOUT_SECONDS", 1.0)
+    monkeypatch.setattr(mail, "SMTP_TIMEOUT_SECONDS", 1.0, raising=False)
     pending(site, register=None)
     failing = Server(fail_on=3, mode=mode)
     use_smtp(site, serve(failing))
@@ -190,7 +190,7 @@ def test_a_failure_on_the_third_message_keeps_the_first_two_records(site, serve,
     recorded = register_of(site)["circulation"]
     assert set(recorded) == {"national-panel", "ofsted"}
     assert all("sent_on" in record for record in recorded.values())
-    assert failing.sent_to() == [PANEL, OFSTED][::-1] or failing.sent_to() == sorted([PANEL, OFSTED])
+    assert failing.sent_to() == sorted([PANEL, OFSTED])
 
     healthy = Server()
     use_smtp(site, serve(healthy))
@@ -566,7 +566,7 @@ def test_an_smtp_failure_is_one_line_naming_the_server_and_records_nothing(
         site, serve, tmp_path, monkeypatch, failure, expected):
     """Promise: when the server cannot be reached or refuses us, the command exits 1 with
     one line naming the server and what to check; nothing is recorded."""
-    monkeypatch.setattr(mail, "SMTP_TIMEOUT_SECONDS", 1.0)
+    monkeypatch.setattr(mail, "SMTP_TIMEOUT_SECONDS", 1.0, raising=False)
     pending(site)
     register_file = site.root / "embargo" / "reviews" / "child-s.yaml"
     before = register_file.read_bytes()
