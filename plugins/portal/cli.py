@@ -660,6 +660,55 @@ def _smtp(plugin):
     return SmtpSettings(smtp.host, smtp.port, smtp.starttls, smtp.username, smtp.password_env, sender)
 
 
+def _outbox(option: Path | None, config, plugin) -> Path:
+    """Where .eml files go: ``--outbox`` as typed (from the current folder), else the
+    outbox in mkdocs.yml read from the project folder, wherever the command runs. Never
+    inside the content, register or theme folders nor a built site or preview, where
+    the next build would publish an embargoed pack (bad usage, exit 2, nothing written)."""
+    from .workspace import OutputKind, ProjectFolders, WorkspaceError, check_output_dir
+
+    root = Path(config.config_file_path).resolve().parent
+    custom_dir = config.theme.custom_dir
+    folders = ProjectFolders(root, Path(config.docs_dir), root / plugin.config.register_dir,
+                             Path(custom_dir) if custom_dir else None, Path(config.site_dir))
+    target = option if option is not None else root / plugin.config.outbox
+    try:
+        return check_output_dir(target, folders, OutputKind.OUTBOX)
+    except WorkspaceError as exc:
+        where = "--outbox" if option is not None else f"{CONFIG_FILE}: plugins.portal.outbox"
+        raise click.UsageError(f"{where}: {exc}") from exc
+
+
+def _holding_lock(root: Path, command: str):
+    """The project lock for a command that sends or writes packs, for a ``with`` block: a
+    second one waits, then reads the register again and sends only what the first did not."""
+    from contextlib import ExitStack
+
+    from .workspace import LockBusy, WorkspaceError, project_lock
+
+    def waiting(holder: str) -> None:
+        err_console.print(f"waiting for {holder} to finish…", markup=False)
+
+    held = ExitStack()
+    try:
+        held.enter_context(project_lock(root, command, on_wait=waiting))
+    except (LockBusy, WorkspaceError) as exc:
+        raise ContentErrors(str(exc)) from exc
+    return held
+
+
+def _read_register(project, plugin, item):
+    """The item's register entry as it is now on disk (under the lock), and its file."""
+    from . import register_io
+
+    shown = f"{plugin.config.register_dir}/{item.id}.yaml"
+    path = project.root / plugin.config.register_dir / f"{item.id}.yaml"
+    try:
+        return register_io.read_entry(path, shown, item.id), path
+    except register_io.RegisterError as exc:
+        raise ContentErrors(f"{exc}\nNothing was sent.") from exc
+
+
 @main.command()
 @click.argument("item_id", metavar="ID")
 @click.option("--outbox", type=click.Path(file_okay=False, path_type=Path),
@@ -671,8 +720,13 @@ def _smtp(plugin):
 def circulate(item_id: str, outbox: Path | None, send: bool, only_rules: tuple[str, ...],
               resend: bool, config_file: str) -> None:
     """The pre-publication pack for item ID: one email per recipient, EMBARGOED UNTIL in
-    the subject, the report attached. Without --send nothing is recorded."""
-    from . import mail, register_io
+    the subject, the report attached. Without --send nothing is recorded.
+
+    With --send each rule is recorded the moment the server accepts its pack, per
+    address; a rule is met only when every address accepted it. Run again, it sends only
+    to the addresses that have not accepted it yet.
+    """
+    from . import mail
     from .core.dates import local_date
 
     config, plugin, project, publication, tz = _open_project(config_file)
@@ -689,38 +743,142 @@ def circulate(item_id: str, outbox: Path | None, send: bool, only_rules: tuple[s
     if not rules:
         raise ContentErrors(f"content/{item.src_uri}: no circulation rule applies to this item")
     smtp = _smtp(plugin)
-    target = outbox or Path(plugin.config.outbox)
-    entry = project.register.get(item.id)
-    packs = []
-    for rule in rules:
-        recorded = entry.circulation.get(rule.id) if entry else None
-        if send and recorded and not resend:
-            err_console.print(f"skipped {rule.id}: already recorded as sent on {recorded.sent_on} "
-                              "(--resend to send again)", markup=False)
-            continue
-        pack = mail.circulation_pack(item, rule, project, smtp, config.site_url or "",
-                                     plugin.config.partnership or config.site_name,
-                                     publication.now, target)
-        console.print(f"wrote {mail.write_eml(pack)}", markup=False)
-        packs.append(pack)
+    target = _outbox(outbox, config, plugin)
+    site_url, partnership = config.site_url or "", plugin.config.partnership or config.site_name
     if not send:
+        for rule in rules:
+            pack = mail.circulation_pack(item, rule, project, smtp, site_url, partnership,
+                                         publication.now, target)
+            console.print(f"wrote {_write_eml(pack)}", markup=False)
         console.print("Not sent and nothing recorded. To record a send made by hand, add "
-                      f"sent_on under circulation in embargo/{item.id}.yaml.")
+                      f"sent_on under circulation in {plugin.config.register_dir}/{item.id}.yaml.")
         return
-    if not packs:
-        return
+    with _holding_lock(project.root, "circulate"):
+        entry, register_file = _read_register(project, plugin, item)
+        sends = []
+        for rule in rules:
+            recorded = entry.circulation.get(rule.id)
+            if recorded and not resend:
+                err_console.print(f"skipped {rule.id}: already recorded as sent on {recorded.sent_on} "
+                                  "(--resend to send again)", markup=False)
+                continue
+            previous = None if recorded else entry.partial_circulation.get(rule.id)
+            recipients = [a for a in rule.addresses if not previous or a not in previous.accepted]
+            if not recipients:  # the refused address is no longer in the rule: it is met
+                _complete_without_sending(register_file, rule, previous)
+                continue
+            pack = mail.circulation_pack(item, rule, project, smtp, site_url, partnership,
+                                         publication.now, target, recipients,
+                                         previous.reference if previous else "")
+            console.print(f"wrote {_write_eml(pack)}", markup=False)
+            sends.append(_CirculationSend(pack, rule, previous, replace=bool(recorded)))
+        if sends:
+            _send_circulation(sends, smtp, register_file, local_date(publication.now, tz))
+
+
+def _complete_without_sending(register_file: Path, rule, previous) -> None:
+    from . import register_io
+    from .core.register import circulation_after_send, circulation_record
+
+    result = circulation_after_send(previous, rule.addresses, {}, {}, previous.reference)
     try:
-        mail.send([p.message for p in packs], smtp)
-    except mail.MailError as exc:
+        register_io.record(register_file, "circulation", rule.id, circulation_record(result))
+    except register_io.RegisterError as exc:
         raise ContentErrors(str(exc)) from exc
-    register_file = project.root / plugin.config.register_dir / f"{item.id}.yaml"
-    today = local_date(publication.now, tz)
-    for pack in packs:
-        register_io.record(register_file, "circulation", pack.rule_id,
-                           {"sent_on": today.isoformat(), "reference": str(pack.message["Message-ID"])},
-                           replace=resend)
-        console.print(f"sent {pack.rule_id} to {pack.message['To']}; recorded in {register_file}",
-                      markup=False)
+    console.print(f"{rule.id}: every address of the rule has accepted the pack; recorded as sent "
+                  f"in {register_file}", markup=False)
+
+
+def _write_eml(pack) -> Path:
+    from . import mail
+
+    try:
+        return mail.write_eml(pack)
+    except OSError as exc:
+        raise ContentErrors(f"{pack.path}: cannot write the .eml ({exc.strerror or exc}): check the "
+                            "outbox folder is writable and has space; nothing was sent") from exc
+
+
+class _CirculationSend:
+    """One rule's pack on its way: the partial record it continues, if any, and whether
+    it replaces a complete record (``--resend``)."""
+
+    def __init__(self, pack, rule, previous, replace: bool) -> None:
+        self.pack, self.rule, self.previous, self.replace = pack, rule, previous, replace
+
+
+def _send_circulation(sends: list[_CirculationSend], smtp, register_file: Path, today) -> None:
+    """Send the packs, recording each rule the moment the server has answered its pack;
+    exit 1 naming what was sent and recorded and what was not."""
+    from . import mail, register_io
+    from .core.register import Circulation, circulation_after_send, circulation_record
+
+    by_rule = {send.rule.id: send for send in sends}
+    recorded: list[str] = []
+    problems: list[str] = []
+
+    def on_answer(answer: mail.Answer) -> None:
+        send = by_rule[answer.pack.rule_id]
+        rule = send.rule
+        for address, reply in answer.refused.items():
+            problems.append(f"{rule.id}: {address} refused it ({reply})")
+        if not answer.accepted and send.replace:
+            return  # a resend nobody accepted leaves the earlier record as it is
+        result = circulation_after_send(send.previous, rule.addresses,
+                                        {a: today for a in answer.accepted}, answer.refused,
+                                        str(answer.pack.message["Message-ID"]))
+        try:
+            lost = register_io.record(register_file, "circulation", rule.id,
+                                      circulation_record(result), replace=send.replace)
+        except register_io.RegisterError as exc:
+            raise _NotRecorded(rule.id, answer.accepted, exc) from exc
+        _warn_lost_comments(register_file, lost)
+        recorded.append(rule.id)
+        if isinstance(result, Circulation):
+            console.print(f"sent {rule.id} to {', '.join(answer.accepted)}; recorded in "
+                          f"{register_file}", markup=False)
+        else:
+            console.print(f"{rule.id}: accepted by {', '.join(answer.accepted) or 'no address'}, "
+                          f"refused by {', '.join(answer.refused)}; recorded as not yet sent to "
+                          f"every address in {register_file}", markup=False)
+
+    try:
+        mail.send([send.pack for send in sends], smtp, on_answer)
+    except mail.MailError as exc:
+        not_sent = [s.rule.id for s in sends if s.rule.id not in recorded]
+        raise ContentErrors(f"{exc}; {_sent_summary(recorded, not_sent)}") from exc
+    except _NotRecorded as exc:
+        raise ContentErrors(
+            f"{exc.cause}. The server ACCEPTED the {exc.rule_id} pack for {', '.join(exc.accepted)} "
+            f"but it is not recorded: add it by hand under circulation: {exc.rule_id}: in "
+            f"{register_file} (sent_on: {today.isoformat()}); the packs after it were not "
+            "sent") from exc
+    if problems:
+        raise ContentErrors("not every address accepted the pack, so those rules are NOT met:\n  "
+                            + "\n  ".join(problems) + "\nCorrect the address in mkdocs.yml if it is "
+                            "wrong, then run the same command again: it sends only to the addresses "
+                            "that have not accepted it ('portal check' lists what is missing).")
+
+
+def _warn_lost_comments(register_file: Path, lost: list[str]) -> None:
+    for comment in lost:
+        err_console.print(f"warning: {register_file}: the comment {comment!r} was inside a {{...}} "
+                          "mapping written over several lines and could not be kept: add it again",
+                          markup=False)
+
+
+class _NotRecorded(Exception):
+    def __init__(self, rule_id: str, accepted, cause: Exception) -> None:
+        super().__init__(rule_id)
+        self.rule_id, self.accepted, self.cause = rule_id, accepted, cause
+
+
+def _sent_summary(recorded: list[str], not_sent: list[str]) -> str:
+    if not recorded:
+        return "nothing was sent and nothing was recorded in the register"
+    return (f"sent and recorded: {', '.join(recorded)}; not sent (nothing recorded): "
+            f"{', '.join(not_sent) or 'none'}. Run the same command again to send only what "
+            "was not sent")
 
 
 def _item(project, item_id: str):
@@ -741,7 +899,7 @@ def nspcc(item_id: str, outbox: Path | None, send: bool, resend: bool, config_fi
     """The NSPCC national repository submission for live review ID: the entry in the
     repository's shape, with the report attached. Refused, writing nothing, until the
     review is live."""
-    from . import mail, register_io
+    from . import mail
     from .core.dates import local_date
     from .core.nspcc import missing_for_entry
 
@@ -757,27 +915,55 @@ def nspcc(item_id: str, outbox: Path | None, send: bool, resend: bool, config_fi
     for missing in missing_for_entry(item):
         err_console.print(f"warning: content/{item.src_uri}: {missing}: the repository entry needs it",
                           markup=False)
-    entry = project.register.get(item.id)
-    if send and entry and entry.nspcc and not resend:
-        raise ContentErrors(f"embargo/{item.id}.yaml: nspcc: already recorded as submitted on "
-                            f"{entry.nspcc.submitted_on}; pass --resend to send again (the earlier "
-                            "record is kept)")
     smtp = _smtp(plugin)
-    pack = mail.nspcc_pack(item, project, smtp, plugin.config.nspcc_address, config.site_url or "",
-                           plugin.config.partnership or config.site_name, publication.now,
-                           outbox or Path(plugin.config.outbox))
-    console.print(f"wrote {mail.write_eml(pack)}", markup=False)
+    target = _outbox(outbox, config, plugin)
+    site_url, partnership = config.site_url or "", plugin.config.partnership or config.site_name
+
+    def submission():
+        return mail.nspcc_pack(item, project, smtp, plugin.config.nspcc_address, site_url,
+                               partnership, publication.now, target)
+
     if not send:
+        console.print(f"wrote {_write_eml(submission())}", markup=False)
         console.print("Not sent and nothing recorded.")
         return
+    with _holding_lock(project.root, "nspcc"):
+        entry, register_file = _read_register(project, plugin, item)
+        if entry.nspcc and not resend:
+            shown = f"{plugin.config.register_dir}/{item.id}.yaml"
+            raise ContentErrors(f"{shown}: nspcc: already recorded as submitted on "
+                                f"{entry.nspcc.submitted_on}; pass --resend to send again (the "
+                                "earlier record is kept)")
+        pack = submission()
+        console.print(f"wrote {_write_eml(pack)}", markup=False)
+        _send_submission(pack, smtp, register_file, local_date(publication.now, tz), resend)
+
+
+def _send_submission(pack, smtp, register_file: Path, today, resend: bool) -> None:
+    """Send the NSPCC submission and record it the moment the server accepts it."""
+    from . import mail, register_io
+
+    refused: dict[str, str] = {}
+    values = {"submitted_on": today, "reference": str(pack.message["Message-ID"])}
+
+    def on_answer(answer: mail.Answer) -> None:
+        refused.update(answer.refused)
+        if answer.accepted:
+            lost = register_io.record(register_file, "nspcc", None, values, replace=resend)
+            _warn_lost_comments(register_file, lost)
+
     try:
-        mail.send([pack.message], smtp)
+        mail.send([pack], smtp, on_answer)
     except mail.MailError as exc:
-        raise ContentErrors(str(exc)) from exc
-    register_file = project.root / plugin.config.register_dir / f"{item.id}.yaml"
-    register_io.record(register_file, "nspcc", None,
-                       {"submitted_on": local_date(publication.now, tz).isoformat(),
-                        "reference": str(pack.message["Message-ID"])}, replace=resend)
+        raise ContentErrors(f"{exc}; {_sent_summary([], ['nspcc'])}") from exc
+    except register_io.RegisterError as exc:
+        raise ContentErrors(f"{exc}. The server ACCEPTED the submission but it is not recorded: add "
+                            f"nspcc: {{submitted_on: {today.isoformat()}, reference: "
+                            f"\"{values['reference']}\"}} to {register_file} by hand") from exc
+    if refused:
+        reasons = "; ".join(f"{a} refused it ({why})" for a, why in refused.items())
+        raise ContentErrors(f"{reasons}: check plugins.portal.nspcc_address in {CONFIG_FILE}; "
+                            "nothing was recorded in the register")
     console.print(f"sent to {pack.message['To']}; recorded in {register_file}", markup=False)
 
 
@@ -855,12 +1041,15 @@ def digest(month: str, to: str | None, outbox: Path | None, config_file: str) ->
     address = to or plugin.config.mailing_list
     if not address:
         raise click.UsageError("give --to ADDRESS, or set plugins.portal.mailing_list in mkdocs.yml")
+    target = _outbox(outbox, config, plugin)
     items = [i for i in reversed(publication.live_items)
              if local_date(i.publish_at, tz).strftime("%Y-%m") == month]
-    pack = mail.digest_pack(items, month, project, _smtp(plugin), address, config.site_url or "",
-                            plugin.config.partnership or config.site_name, publication.now,
-                            outbox or Path(plugin.config.outbox))
-    console.print(f"wrote {mail.write_eml(pack)} ({len(items)} publication{'s' if len(items) != 1 else ''})",
+    with _holding_lock(project.root, "digest"):
+        pack = mail.digest_pack(items, month, project, _smtp(plugin), address,
+                                config.site_url or "", plugin.config.partnership or config.site_name,
+                                publication.now, target)
+        written = _write_eml(pack)
+    console.print(f"wrote {written} ({len(items)} publication{'s' if len(items) != 1 else ''})",
                   markup=False)
 
 

@@ -1,12 +1,22 @@
 """Email packs: the pre-publication circulation pack (and the NSPCC submission), written
-as .eml files with the standard library's email package and sent over SMTP."""
+as .eml files with the standard library's email package and sent over SMTP.
+
+Every header value goes through ``header_text``: a title or name with a line break, a
+control character or a bidi override cannot add a header or spoof one. Sending reports
+each message's answer (which recipients the server accepted, which it refused) as soon
+as the server has accepted it, so that the caller records it before the next is sent.
+"""
 
 from __future__ import annotations
 
 import os
+import re
 import smtplib
+import socket
 import ssl
-from dataclasses import dataclass
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
@@ -18,8 +28,34 @@ from .printable import render_document
 from .project import Project
 
 
+SMTP_TIMEOUT_SECONDS = 30.0
+"""How long the server may take to answer any one command before sending stops."""
+
+BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+                          "\u2066\u2067\u2068\u2069")
+"""Bidi marks, embeddings, overrides and isolates: they reorder what a mail client shows."""
+
+_SPACES = re.compile(r"\s+")
+
+
 class MailError(RuntimeError):
     """Sending failed or cannot start; the message says what to do."""
+
+
+def header_text(value: object) -> str:
+    """``value`` as one line safe in a mail header: line breaks, other control characters
+    (C0, C1, DEL, U+2028/U+2029) and bidi controls become a space, runs of white space one
+    space. A header built from it can never end early and start another."""
+    def is_unsafe(char: str) -> bool:
+        return char in BIDI_CONTROLS or unicodedata.category(char) in ("Cc", "Zl", "Zp")
+
+    text = "".join(" " if is_unsafe(char) else char for char in str(value))
+    return _SPACES.sub(" ", text).strip()
+
+
+def safe_filename(name: str) -> str:
+    """An attachment's file name: one header-safe line, no folder separators."""
+    return header_text(name).replace("/", "-").replace("\\", "-") or "attachment.pdf"
 
 
 @dataclass(frozen=True)
@@ -34,11 +70,23 @@ class SmtpSettings:
 
 @dataclass
 class Pack:
-    """One email to one recipient, with where it is written."""
+    """One email to one recipient, with where it is written and the addresses it is sent
+    to (the envelope: on a retry, only those that have not accepted it yet)."""
 
     rule_id: str
     message: EmailMessage
     path: Path
+    recipients: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the server said to one message: the addresses that accepted it (after the
+    server's 250 to DATA) and those it refused, with the server's reply."""
+
+    pack: Pack
+    accepted: tuple[str, ...]
+    refused: dict[str, str]
 
 
 def _attachment_name(item: Item, what: str) -> str:
@@ -88,24 +136,33 @@ def attachments_for(item: Item, rule: CirculationRule, project: Project) -> list
     return files
 
 
-def _message(subject: str, smtp: SmtpSettings, to: str, now, idstring: str) -> EmailMessage:
-    """A new message with the headers every pack has."""
+def _message(subject: str, smtp: SmtpSettings, to: str, now, idstring: str,
+             message_id: str = "") -> EmailMessage:
+    """A new message with the headers every pack has, each value made one safe line."""
     message = EmailMessage()
-    message["Subject"] = subject
-    message["From"] = smtp.sender
-    message["To"] = to
+    message["Subject"] = header_text(subject)
+    message["From"] = header_text(smtp.sender)
+    message["To"] = header_text(to)
     message["Date"] = format_datetime(now)
-    domain = smtp.sender.split("@")[-1] if "@" in smtp.sender else None
-    message["Message-ID"] = make_msgid(idstring=idstring, domain=domain)
+    sender = header_text(smtp.sender)
+    domain = sender.split("@")[-1] if "@" in sender else None
+    message["Message-ID"] = header_text(message_id) or make_msgid(idstring=idstring, domain=domain)
     return message
 
 
+def _attach_pdf(message: EmailMessage, data: bytes, name: str) -> None:
+    message.add_attachment(data, maintype="application", subtype="pdf", filename=safe_filename(name))
+
+
 def circulation_pack(item: Item, rule: CirculationRule, project: Project, smtp: SmtpSettings,
-                     site_url: str, partnership: str, now, outbox: Path) -> Pack:
+                     site_url: str, partnership: str, now, outbox: Path,
+                     recipients: Iterable[str] | None = None, message_id: str = "") -> Pack:
+    """The rule's pack, addressed to all of the rule's addresses and sent to
+    ``recipients`` (default: all of them); ``message_id`` continues an earlier send."""
     tz = project.settings.timezone
     when = format_instant(item.publish_at, tz)
     message = _message(f"EMBARGOED UNTIL {when} \u2013 {item.title}", smtp, ", ".join(rule.addresses),
-                       now, rule.id)
+                       now, rule.id, message_id)
     attached = attachments_for(item, rule, project)
     sends = ", ".join(SENDS[s] for s in rule.sends)
     url = site_url.rstrip("/") + "/" + item.url if site_url else item.url
@@ -122,9 +179,10 @@ def circulation_pack(item: Item, rule: CirculationRule, project: Project, smtp: 
         f"If you have any question about this publication, reply to this email.\n\n"
         f"{partnership}\n")
     for name, data in attached:
-        message.add_attachment(data, maintype="application", subtype="pdf", filename=name)
+        _attach_pdf(message, data, name)
     path = outbox / item.id / f"circulation-{rule.id}.eml"
-    return Pack(rule.id, message, path)
+    chosen = list(rule.addresses if recipients is None else recipients)
+    return Pack(rule.id, message, path, [header_text(a) for a in chosen])
 
 
 def nspcc_pack(item: Item, project: Project, smtp: SmtpSettings, address: str, site_url: str,
@@ -145,12 +203,11 @@ def nspcc_pack(item: Item, project: Project, smtp: SmtpSettings, address: str, s
         f"{entry_text(item, labels, tz, url)}\n\n{partnership}\n")
     if item.report:
         path = project.docs_dir / item.report
-        message.add_attachment(path.read_bytes(), maintype="application", subtype="pdf", filename=path.name)
+        _attach_pdf(message, path.read_bytes(), path.name)
     else:
-        message.add_attachment(_printable_report(item, project, "full-report", embargoed=False),
-                               maintype="application", subtype="pdf",
-                               filename=_attachment_name(item, "report"))
-    return Pack("nspcc", message, outbox / item.id / "nspcc.eml")
+        _attach_pdf(message, _printable_report(item, project, "full-report", embargoed=False),
+                    _attachment_name(item, "report"))
+    return Pack("nspcc", message, outbox / item.id / "nspcc.eml", [header_text(address)])
 
 
 def digest_pack(items: list[Item], month: str, project: Project, smtp: SmtpSettings, to: str,
@@ -184,29 +241,104 @@ def digest_pack(items: list[Item], month: str, project: Project, smtp: SmtpSetti
     message.add_alternative(
         f"<!DOCTYPE html><html lang=\"en\"><body><h1>{escape(partnership)}: new publications in "
         f"{escape(label)}</h1>{''.join(blocks)}</body></html>", subtype="html")
-    return Pack("digest", message, outbox / f"digest-{month}.eml")
+    return Pack("digest", message, outbox / f"digest-{month}.eml", [header_text(to)])
 
 
 def write_eml(pack: Pack) -> Path:
-    pack.path.parent.mkdir(parents=True, exist_ok=True)
-    pack.path.write_bytes(bytes(pack.message))
+    """Write the pack's .eml in one step (never half a message in the outbox)."""
+    from .register_io import write_atomic
+
+    write_atomic(pack.path, bytes(pack.message))
     return pack.path
 
 
-def send(messages: list[EmailMessage], smtp: SmtpSettings) -> None:
-    """Send through the configured server. The password comes only from the environment."""
+def send(packs: list[Pack], smtp: SmtpSettings, on_answer: Callable[[Answer], None]) -> None:
+    """Send each pack over one connection, in turn. ``on_answer`` is called as soon as
+    the server has answered a pack, before the next is sent, so that what it accepted is
+    recorded even if a later one fails. A pack refused for some or all recipients is
+    answered and sending goes on; any other failure stops sending and raises
+    ``MailError`` naming the server and what to check (the packs not answered were not
+    sent). The password comes only from the environment."""
     password = os.environ.get(smtp.password_env, "") if smtp.username else ""
     if smtp.username and not password:
         raise MailError(f"set the environment variable {smtp.password_env} to the SMTP password "
                         f"for {smtp.username} (it is never read from mkdocs.yml)")
     try:
-        with smtplib.SMTP(smtp.host, smtp.port, timeout=30) as server:
-            if smtp.starttls:
-                server.starttls(context=ssl.create_default_context())
-            if smtp.username:
-                server.login(smtp.username, password)
-            for message in messages:
-                server.send_message(message)
+        with _connect(smtp, password) as server:
+            for pack in packs:
+                on_answer(_send_one(server, pack, smtp))
+    except MailError:
+        raise
     except (OSError, smtplib.SMTPException) as exc:
-        raise MailError(f"sending through {smtp.host}:{smtp.port} failed ({exc}); nothing was "
-                        "recorded in the register") from exc
+        raise MailError(explain(exc, smtp)) from exc
+
+
+def _connect(smtp: SmtpSettings, password: str) -> smtplib.SMTP:
+    server = smtplib.SMTP(smtp.host, smtp.port, timeout=SMTP_TIMEOUT_SECONDS)
+    try:
+        if smtp.starttls:
+            server.starttls(context=ssl.create_default_context())
+        if smtp.username:
+            server.login(smtp.username, password)
+    except BaseException:
+        server.close()
+        raise
+    return server
+
+
+def _send_one(server: smtplib.SMTP, pack: Pack, smtp: SmtpSettings) -> Answer:
+    try:
+        refused = server.send_message(pack.message, from_addr=header_text(smtp.sender),
+                                      to_addrs=pack.recipients)
+    except smtplib.SMTPRecipientsRefused as exc:
+        if any(code == 421 for code, _ in exc.recipients.values()):
+            raise smtplib.SMTPServerDisconnected(_reply(*next(
+                answer for answer in exc.recipients.values() if answer[0] == 421))) from exc
+        return Answer(pack, (), {a: _reply(*answer) for a, answer in exc.recipients.items()})
+    accepted = tuple(a for a in pack.recipients if a not in refused)
+    return Answer(pack, accepted, {a: _reply(*answer) for a, answer in refused.items()})
+
+
+def _reply(code: int, text: bytes | str) -> str:
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", errors="replace")
+    return header_text(f"{code} {text}")
+
+
+def explain(exc: BaseException, smtp: SmtpSettings) -> str:
+    """One line: the server, what went wrong, what to check."""
+    where = f"the mail server {smtp.host}:{smtp.port}"
+    settings = "plugins.portal.smtp in mkdocs.yml"
+    # smtplib reports a reply that never came as a closed connection "...: timed out"
+    if isinstance(exc, (TimeoutError, socket.timeout)) or "timed out" in str(exc):
+        return (f"{where} did not answer within {SMTP_TIMEOUT_SECONDS:g} s: check smtp.host and "
+                f"smtp.port in {settings} (587 for STARTTLS) and the network")
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        reply = _reply(exc.smtp_code, exc.smtp_error)
+        return (f"{where} refused the login for {smtp.username!r} ({reply}): check "
+                f"smtp.username in {settings} and the password in ${smtp.password_env}")
+    if isinstance(exc, smtplib.SMTPNotSupportedError):
+        if "AUTH" in str(exc):
+            return (f"{where} does not offer a login (SMTP AUTH), perhaps not before STARTTLS: "
+                    f"check smtp.port, smtp.starttls and smtp.username in {settings}")
+        return (f"{where} does not offer STARTTLS: check smtp.port in {settings} (587 is the usual "
+                "port for STARTTLS); never turn smtp.starttls off on a network you do not trust")
+    if isinstance(exc, smtplib.SMTPSenderRefused):
+        reply = _reply(exc.smtp_code, exc.smtp_error)
+        return f"{where} refused the sender {exc.sender!r} ({reply}): check smtp.sender in {settings}"
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return (f"{where} answered {_reply(exc.smtp_code, exc.smtp_error)}: try again later, or ask "
+                "the server's administrator")
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return (f"{where} closed the connection ({header_text(exc) or 'no reason given'}): try again "
+                "later; check smtp.port and smtp.starttls in " + settings)
+    if isinstance(exc, ssl.SSLError):
+        reason = header_text(getattr(exc, "reason", None) or exc)
+        return (f"{where}: TLS failed ({reason}): check the server's certificate and smtp.host "
+                f"(the name on the certificate) in {settings}")
+    if isinstance(exc, ConnectionRefusedError):
+        return (f"{where} refused the connection: check smtp.host and smtp.port in {settings} and "
+                "that the server is running")
+    if isinstance(exc, socket.gaierror):
+        return f"{where}: no such host ({exc.strerror}): check smtp.host in {settings}"
+    return f"{where}: sending failed ({header_text(exc)}): check {settings} and the network"
