@@ -109,7 +109,7 @@ def check_output_dir(target: Path, folders: ProjectFolders, kind: OutputKind) ->
     if _is_within(root, resolved):
         raise WorkspaceError(
             f"{shown}: it is the project folder or holds it: {kind.value} goes in a folder of its "
-            "own (e.g. site/), never over the project")
+            f"own (e.g. {_DEFAULT_FOLDER[kind]}), never over the project")
     for name, folder in folders.own_folders():
         if _is_within(resolved, folder) or _is_within(folder, resolved):
             raise WorkspaceError(

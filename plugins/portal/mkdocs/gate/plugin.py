@@ -74,7 +74,10 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         self.mkdocs_command = "serve" if _is_serving() else command
 
     def on_shutdown(self) -> None:
+        """End of MkDocs' command: release the lock and forget the command, so that a later
+        build in the same process (MkDocs keeps this instance) starts from defaults."""
         self._lock.close()
+        self.mkdocs_command = None
 
     def is_mkdocs_public_build(self) -> bool:
         """A public build made by ``mkdocs build``/``gh-deploy``: it must keep the ledger."""
