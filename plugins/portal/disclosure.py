@@ -3,14 +3,20 @@ body, PDF text and metadata), deny-list files, and acknowledgements in the regis
 
 from __future__ import annotations
 
+import dataclasses
+import json
+import os
 import secrets
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pypdf import PdfReader
 
-from .core.anonymise import DenyList, detect, finding_id, identifier_hash, normalise_words
+from .cache import key_of
+from .core.anonymise import (NORMALISATION, DenyList, candidate_phrases, deny_words, detect, finding_id,
+                             phrase_hash)
 from .core.items import Item
 
 if TYPE_CHECKING:
@@ -34,19 +40,20 @@ class Disclosure:
     acknowledged: str = ""
 
 
+PRIVATE_FIELDS = frozenset({"kind", "status", "publish_at", "approved_by", "approved_on", "legal_hold",
+                            "archived"})
+"""The fields of an ``Item`` that never reach the public site. Every other field, and every
+string inside it (lists, type-specific details, actions, change notes), is scanned: a new
+field is scanned unless it is named here."""
+SAME_AS = {"src_uri": "id"}
+"""Fields that hold another field's text again (scanned once, under the other's name)."""
+
+
 def texts_of(item: Item, project: Project) -> list[tuple[str, str, str]]:
     """(file, where, text) for everything of an item that could be published."""
     path = f"content/{item.src_uri}"
-    texts = [(path, "title", item.title), (path, "summary", item.summary),
-             (path, "body", project.bodies.get(item.id, ""))]
-    for name, value in item.details.items():
-        if isinstance(value, str):
-            texts.append((path, name, value))
-        elif isinstance(value, tuple):
-            texts += [(path, name, str(v)) for v in value if isinstance(v, str)]
-    for action in item.details.get("actions", ()):
-        texts.append((path, f"actions.{action.id}", " ".join(
-            [action.recommendation, action.action, action.lead, action.evidence, action.impact])))
+    texts = [(path, where, text) for where, text in public_strings(item)]
+    texts.append((path, "body", project.bodies.get(item.id, "")))
     for attachment in item.attachments:
         shown = f"content/{attachment}"
         texts.append((shown, "text", project.pdf_text(attachment)))
@@ -55,6 +62,28 @@ def texts_of(item: Item, project: Project) -> list[tuple[str, str, str]]:
             metadata = pdf_metadata(project.docs_dir / attachment)
         texts += [(shown, f"metadata {key}", value) for key, value in metadata]
     return texts
+
+
+def public_strings(item: Item):
+    """(where, text) for every string of the item's public fields (``PRIVATE_FIELDS`` aside)."""
+    for field in dataclasses.fields(item):
+        if field.name not in PRIVATE_FIELDS and field.name not in SAME_AS:
+            yield from _strings("" if field.name == "details" else field.name, getattr(item, field.name))
+
+
+def _strings(where: str, value):
+    if isinstance(value, str):
+        yield where, value
+    elif isinstance(value, (list, tuple)):
+        for position, entry in enumerate(value, start=1):
+            yield from _strings(f"{where}[{position}]", entry)
+    elif isinstance(value, dict):
+        for key, entry in value.items():
+            yield from _strings(f"{where}.{key}" if where else str(key), entry)
+    elif dataclasses.is_dataclass(value):
+        for field in dataclasses.fields(value):
+            yield from _strings(f"{where}.{field.name}", getattr(value, field.name))
+    # dates, numbers and booleans hold no name
 
 
 def pdf_metadata(path: Path) -> list[tuple[str, str]]:
@@ -69,12 +98,11 @@ def pdf_metadata(path: Path) -> list[tuple[str, str]]:
 
 def find_disclosures(project: Project) -> dict[str, list[Disclosure]]:
     results: dict[str, list[Disclosure]] = {}
+    index = DenyIndex(project.deny_lists)
     for item in project.items.values():
         register = project.register.get(item.id)
         acknowledged = dict((register.extra.get("acknowledged") or {}) if register else {})
         found: list[Disclosure] = []
-        deny_list = project.deny_lists.get(item.id) or (
-            project.deny_lists.get(item.review_id) if item.review_id else None)
         texts = texts_of(item, project)
         # An item's short fields are scanned together first, and one by one only if that
         # finds anything (a NUL between them: no detector's match can span it).
@@ -93,17 +121,118 @@ def find_disclosures(project: Project) -> dict[str, list[Disclosure]]:
                            f"embargo/{item.id}.yaml under acknowledged: {{{ident}: \"reason\"}}")
                 found.append(Disclosure(item.id, file, where, detection.kind, ident, message,
                                         str(acknowledged.get(ident, ""))))
-            if deny_list is not None and deny_list.matches(text):
-                owner = item.id if item.id in project.deny_lists else item.review_id
-                place = where if file.endswith(".md") else f"{file} {where}"
-                found.append(Disclosure(
-                    item.id, file, where, "deny-list", f"deny-list-{where}",
-                    f"{place}: holds a name or place on the deny-list of {owner} "
-                    "(the list holds hashes only, so check the text for the real names and "
-                    "places you entered): remove it"))
+        found += deny_list_findings(project, index, item, texts)
         if found:
             results[item.id] = found
     return results
+
+
+def deny_list_findings(project: Project, index: DenyIndex, item: Item,
+                       texts: list[tuple[str, str, str]]) -> list[Disclosure]:
+    """Every text of the item against every review's deny-list (a child's real name must
+    appear nowhere on the site); lists of version 1 only in their own review and the items
+    that name it. A finding names the field, the line and the list, never the name."""
+    if not index:
+        return []
+    scoped = [owner for owner in (item.id, item.review_id) if owner]
+    short = [text for _, _, text in texts if len(text) < LONG_TEXT]
+    short_clean = not index.owners("\n\n".join(short), scoped)
+    found = []
+    for file, where, text in texts:
+        if short_clean and len(text) < LONG_TEXT:
+            continue
+        for owner in cached_owners(project, index, text, scoped):
+            line = index.line_of(text, owner, scoped)
+            if line and where == "body":
+                line += _lines_before_body(project, item, text)
+            place = (where if file.endswith(".md") else f"{file} {where}") + (f" (line {line})" if line else "")
+            found.append(Disclosure(
+                item.id, file, where, "deny-list", f"deny-list-{where}",
+                f"{place}: holds a name or place on the deny-list of {owner} "
+                "(the list holds hashes only, so check the text for the real names and "
+                "places you entered): remove it"))
+    return found
+
+
+def _lines_before_body(project: Project, item: Item, body: str) -> int:
+    """The front matter's lines, so that a line of the body is named as in its file."""
+    try:
+        source = (project.docs_dir / item.src_uri).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return 0
+    at = source.rfind(body)
+    return source.count("\n", 0, at) if at >= 0 else 0
+
+
+class DenyIndex:
+    """Every deny-list of a project, for scanning any text against all of them at once.
+
+    Lists of this version share the project's salt, so a text's word sequences are hashed
+    once per salt (once in all), not once per list."""
+
+    def __init__(self, deny_lists: dict[str, DenyList]):
+        self._by_salt: dict[str, dict[str, list[str]]] = {}
+        self._lengths: set[int] = set()
+        self._scoped: dict[str, DenyList] = {}
+        for owner, deny in sorted(deny_lists.items()):
+            if deny.version < NORMALISATION:
+                self._scoped[owner] = deny
+                continue
+            table = self._by_salt.setdefault(deny.salt, {})
+            for digest in deny.hashes:
+                table.setdefault(digest, []).append(owner)
+            self._lengths |= deny.lengths
+            if deny.legacy is not None:
+                self._scoped[owner] = deny.legacy
+        self.fingerprint = key_of("deny-index", *(
+            f"{owner} {deny.version} {deny.salt} {sorted(deny.hashes)} "
+            f"{sorted(deny.legacy.hashes) if deny.legacy else ''} {deny.legacy.salt if deny.legacy else ''}"
+            for owner, deny in sorted(deny_lists.items())))
+
+    def __bool__(self) -> bool:
+        return bool(self._by_salt or self._scoped)
+
+    def owners(self, text: str, scoped: list[str]) -> list[str]:
+        """The lists that hold a word sequence of ``text``: every list of this version, and
+        the older lists of ``scoped`` (the item's own and its review's)."""
+        found: set[str] = set()
+        if self._by_salt:
+            phrases = candidate_phrases(text, self._lengths)
+            for salt, table in self._by_salt.items():
+                for phrase in phrases:
+                    owners = table.get(phrase_hash(salt, phrase))
+                    if owners:
+                        found.update(owners)
+        found.update(owner for owner in scoped if owner in self._scoped and self._scoped[owner].matches(text))
+        return sorted(found)
+
+    def line_of(self, text: str, owner: str, scoped: list[str]) -> int | None:
+        """The first line of a many-line text that holds a sequence on ``owner``'s list (or
+        that does with the next line: a name broken across two), to help find it."""
+        if "\n" not in text:
+            return None
+        lines = text.splitlines()
+        for number, line in enumerate(lines, start=1):
+            if owner in self.owners(line, scoped):
+                return number
+        for number in range(1, len(lines)):
+            if owner in self.owners("\n".join(lines[number - 1:number + 1]), scoped):
+                return number
+        return None
+
+
+def cached_owners(project: Project, index: DenyIndex, text: str, scoped: list[str]) -> list[str]:
+    """``index.owners``; a long text's result is kept in the build cache under the text and
+    every list (so a changed list or text is scanned again)."""
+    if len(text) < LONG_TEXT:
+        return index.owners(text, scoped)
+    key = key_of("deny", text, index.fingerprint, *scoped)
+    cached = project.detect_cache.get("deny", key)
+    if cached is not None:
+        return json.loads(cached)
+    owners = index.owners(text, scoped)
+    project.detect_cache.put("deny", key, json.dumps(owners).encode("utf-8"))
+    return owners
 
 
 LONG_TEXT = 4000
@@ -246,43 +375,111 @@ def cached_detect(project: Project, text: str):
 
 
 def read_deny_list(path: Path) -> DenyList:
-    salt, hashes, lengths = "", set(), set()
+    """A deny-list file: ``version 2`` (the words normalised by ``deny_words``, the salt
+    shared by the project's lists), or without a version line as written before (its own
+    salt; see ``DenyList.version``); a version 2 file may keep the lines of the older file
+    it replaced as ``legacy-salt`` and ``legacy WORDS HASH``."""
+    version, salt, hashes, lengths = 1, "", set(), set()
+    legacy_salt, legacy_hashes, legacy_lengths = "", set(), set()
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip() or line.startswith("#"):
             continue
         parts = line.split()
-        if parts[0] == "salt" and len(parts) == 2:
+        if parts == ["version", str(NORMALISATION)]:
+            version = NORMALISATION
+        elif parts[0] == "salt" and len(parts) == 2:
             salt = parts[1]
+        elif parts[0] == "legacy-salt" and len(parts) == 2:
+            legacy_salt = parts[1]
         elif len(parts) == 2 and parts[0].isdigit() and len(parts[1]) == 64:
             lengths.add(int(parts[0]))
             hashes.add(parts[1])
+        elif len(parts) == 3 and parts[0] == "legacy" and parts[1].isdigit() and len(parts[2]) == 64:
+            legacy_lengths.add(int(parts[1]))
+            legacy_hashes.add(parts[2])
         else:
-            raise ValueError(f"line {number}: expected 'salt HEX' or 'WORDS HASH'")
+            raise ValueError(f"line {number}: expected 'version {NORMALISATION}', 'salt HEX' or 'WORDS HASH'")
     if not salt:
         raise ValueError("no 'salt' line: add identifiers with 'portal identifiers add'")
-    return DenyList(salt, frozenset(hashes), frozenset(lengths))
+    if legacy_hashes and not legacy_salt:
+        raise ValueError("'legacy' lines without a 'legacy-salt' line: add identifiers with 'portal identifiers add'")
+    legacy = DenyList(legacy_salt, frozenset(legacy_hashes), frozenset(legacy_lengths), 1) if legacy_hashes else None
+    return DenyList(salt, frozenset(hashes), frozenset(lengths), version, legacy)
+
+
+def older_deny_list_message(deny: DenyList) -> str | None:
+    """What to tell the user about a list (or part of one) written before ``NORMALISATION``."""
+    if deny.version >= NORMALISATION and deny.legacy is None:
+        return None
+    return ("written by an older version of the portal: its names are found only in this review and "
+            "the items that name it, and only in the forms that version knew (not Lukasz for Łukasz, "
+            "nor O’Neill for O'Neill): type them again with 'portal identifiers add', then delete the "
+            "lines that start with 'legacy'")
 
 
 def add_identifiers(path: Path, item_id: str, phrases: list[str]) -> int:
-    """Append the salted hashes of ``phrases`` to the item's deny-list (never the text)."""
-    if path.exists():
-        deny = read_deny_list(path)
-        salt, existing = deny.salt, deny.hashes
-        lines = []
+    """Add the salted hashes of ``phrases`` to the item's deny-list (never the text). The
+    file is written in this version's form with the salt the project's other lists of this
+    version use; the hashes of a list written before are kept as its ``legacy`` lines."""
+    old = read_deny_list(path) if path.exists() else None
+    if old is not None and old.version >= NORMALISATION:
+        salt, hashes = old.salt, dict.fromkeys(old.hashes)
+        lengths = _lengths_by_hash(path)
+        legacy = old.legacy
     else:
-        salt, existing = secrets.token_hex(16), frozenset()
-        lines = [DENY_HEADER.format(item_id=item_id), f"salt {salt}\n"]
+        salt, hashes, lengths, legacy = _project_salt(path, item_id), {}, {}, old
+    if legacy is not None:
+        legacy_lengths = _lengths_by_hash(path, "legacy " if old.legacy is not None else "")
     added = 0
     for phrase in phrases:
-        words = normalise_words(phrase)
-        if not words:
+        words = deny_words(phrase)
+        digest = phrase_hash(salt, " ".join(words))
+        if not words or digest in hashes:
             continue
-        digest = identifier_hash(salt, phrase)
-        if digest in existing:
-            continue
-        lines.append(f"{len(words)} {digest}\n")
+        hashes[digest] = None
+        lengths[digest] = len(words)
         added += 1
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a", encoding="utf-8") as handle:
-        handle.writelines(lines)
+    lines = [DENY_HEADER.format(item_id=item_id), f"version {NORMALISATION}\n", f"salt {salt}\n"]
+    lines += [f"{lengths[digest]} {digest}\n" for digest in hashes]
+    if legacy is not None:
+        lines.append(f"legacy-salt {legacy.salt}\n")
+        lines += [f"legacy {legacy_lengths[digest]} {digest}\n" for digest in sorted(legacy.hashes)]
+    _write_atomically(path, "".join(lines))
     return added
+
+
+def _lengths_by_hash(path: Path, prefix: str = "") -> dict[str, int]:
+    lengths = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith(prefix) and not line.startswith("#"):
+            parts = line[len(prefix):].split()
+            if len(parts) == 2 and parts[0].isdigit():
+                lengths[parts[1]] = int(parts[0])
+    return lengths
+
+
+def _project_salt(path: Path, item_id: str) -> str:
+    """The salt of the project's other lists of this version, or a new one."""
+    register_dir = Path(str(path)[: -len(f"{item_id}.identifiers")])
+    for other in sorted(register_dir.rglob("*.identifiers")) if register_dir.is_dir() else ():
+        try:
+            deny = read_deny_list(other)
+        except (OSError, ValueError, UnicodeDecodeError):
+            continue
+        if deny.version >= NORMALISATION:
+            return deny.salt
+    return secrets.token_hex(16)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -24,7 +24,7 @@ from .cache import BuildCache, CacheTable, key_of
 from .core.anonymise import DEFAULT_ALLOWED_EMAIL_DOMAINS, DEFAULT_ALLOWED_NUMBERS, DenyList
 from .core.circulation import DEFAULT_RULES, CirculationRule
 from .core.dates import UTC, DateError, format_instant, load_timezone, parse_date, parse_time_of_day
-from .core.findings import Finding, error, errors_in
+from .core.findings import Finding, error, errors_in, warning
 from .core.items import Item, Kind
 from .core.ledger import LedgerEntry, LedgerError, changed_line, published_line
 from .core.ledger import parse as parse_ledger
@@ -35,7 +35,7 @@ from .core.register import RegisterEntry, parse_entry
 from .core.settings import Settings
 from .core.themes import ThemeVocabulary, vocabulary_from_data
 from .core.validate import kind_of, validate_body, validate_item
-from .disclosure import Disclosure, Scans, find_disclosures, pdf_metadata, read_deny_list
+from .disclosure import Disclosure, Scans, find_disclosures, older_deny_list_message, pdf_metadata, read_deny_list
 from .pdf import PdfFacts, PdfProblem, extract_text, read_facts
 
 # MkDocs renders all of these as pages; an item must be .md so that the rules see it.
@@ -461,6 +461,9 @@ def _load_deny_lists(project: Project, register_dir: Path, shown_dir: str) -> No
         except ValueError as exc:
             project.findings.append(error(shown, "", "bad-identifiers", str(exc), item_id))
             continue
+        older = older_deny_list_message(project.deny_lists[item_id])
+        if older:
+            project.findings.append(warning(shown, "", "older-identifiers", older, item_id))
         if item_id not in project.items and f"{item_id}.md" not in project.files:
             project.findings.append(error(shown, "", "register-orphan",
                                           f"identifiers for {item_id!r}, but there is no content/{item_id}.md"))
@@ -517,8 +520,9 @@ def _read_attachments(project: Project, prefix: str) -> None:
     for item in list(project.items.values()):
         for path in item.attachments:
             full = project.docs_dir / path
-            stat = full.stat()
-            key = key_of("pdf-facts", path, stat.st_size, stat.st_mtime_ns)
+            # By content, never size and mtime: cp -p, rsync -a and unzip keep both when
+            # they replace a file, and a replaced PDF must be read (and scanned) again.
+            key = key_of("pdf-facts", path, hashlib.sha256(full.read_bytes()).digest())
             cached = project.cache.get("pdf-facts", key)
             if cached is not None:
                 data = json.loads(cached)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import html
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -191,35 +192,128 @@ def _scan(pattern: re.Pattern, text: str, windows: list[tuple[int, int]]):
 # --- deny-lists: names and places a review must never show, kept only as salted hashes ----
 
 def normalise_words(text: str) -> list[str]:
-    """Lower-case words without accents or punctuation, as the deny-list compares them."""
+    """Lower-case words without accents or punctuation, as deny-lists of version 1 (written
+    before ``NORMALISATION``) hashed them: kept to read those lists as they were written."""
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return re.findall(r"[a-z0-9]+(?:'[a-z]+)?", plain.lower())
 
 
+NORMALISATION = 2
+"""The version of ``deny_words``, written in each deny-list file. Version 2 (NFKC,
+casefold, accents and invisible characters removed, apostrophes dropped) hashes a phrase
+of plain ASCII words exactly as version 1 did, so older lists keep matching those."""
+
+_LETTERS = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe",
+                          "ı": "i", "ħ": "h", "ŧ": "t", "ĸ": "k", "ŋ": "n", "ŀ": "l", "ʼ": None,
+                          "'": None, "’": None, "‘": None, "`": None, "´": None, "ʹ": None, "′": None})
+"""Letters that Unicode does not decompose into a base letter and an accent, as people type
+them without it (Łukasz, Lukasz); and apostrophes, dropped (O'Neill, O’Neill, ONeill)."""
+_WORD = re.compile(r"[^\W_]+")
+
+
+@functools.lru_cache(maxsize=1)
+def _unseen() -> re.Pattern:
+    """Characters a reader does not see as part of a word's spelling: combining accents
+    and format characters (soft hyphen, zero-width space and joiners, word joiner, BOM,
+    bidirectional controls)."""
+    import sys
+
+    chars = [chr(c) for c in range(sys.maxunicode + 1)
+             if unicodedata.category(chr(c)) in ("Mn", "Me", "Cf")]
+    return re.compile("[" + "".join(re.escape(c) for c in chars) + "]+")
+
+
+def deny_words(text: str) -> list[str]:
+    """The words of ``text`` as every deny-list compares them (``NORMALISATION``): full-width
+    and compatibility forms folded (NFKC), case folded, accents and invisible characters
+    removed, letters such as ł read as l, apostrophes dropped; a word is a run of letters
+    and digits."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    if not text.isascii():
+        text = _unseen().sub("", unicodedata.normalize("NFKD", text))
+    return _WORD.findall(text.translate(_LETTERS))
+
+
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
+_BLOCK_TAG = re.compile(r"</?(?:address|article|aside|blockquote|br|caption|dd|details|div|dl|dt|fig\w*|footer|"
+                        r"h[1-6]|header|hr|img|li|nav|ol|p|pre|section|summary|table|tbody|td|tfoot|th|"
+                        r"thead|tr|ul)\b[^>]*>", re.I)
+_TAG = re.compile(r"</?[A-Za-z][^>]*>")
+_MARKUP = re.compile(r"[*_`~\\]+|-[ \t]*\r?\n[ \t>]*")
+
+
+def reader_text(text: str) -> str:
+    """What a reader sees of Markdown ``text`` as far as the spelling of words goes, without
+    rendering it: comments and tags removed (block tags part words, inline ones do not),
+    entities decoded, emphasis, code and escape marks removed, and a word broken by a
+    hyphen at the end of a line joined again."""
+    if "<" in text:
+        text = _TAG.sub("", _BLOCK_TAG.sub("\n", _COMMENT.sub("", text)))
+    if "&" in text:
+        text = html.unescape(text)
+    return _MARKUP.sub("", text)
+
+
+def _views(text: str) -> list[list[str]]:
+    """The words of each way ``text`` can be read: as the reader sees it, and its source
+    with entities decoded (where a link's address or an image's alt text keeps a name)."""
+    source = html.unescape(text) if "&" in text else text
+    shown = reader_text(text)
+    return [deny_words(source)] if shown == source else [deny_words(source), deny_words(shown)]
+
+
+def candidate_phrases(text: str, lengths: Iterable[int], legacy: bool = False) -> set[str]:
+    """Every sequence of ``lengths`` words in any reading of ``text``, and the same with a
+    plural or possessive ending taken off its last word (Wolstenholmes, Wolstenholme’s,
+    Joneses). ``legacy`` adds the words as version 1 lists read them."""
+    views = _views(text)
+    if legacy:
+        views.append(normalise_words(text))
+    phrases: set[str] = set()
+    for words in views:
+        for n in lengths:
+            phrases.update(words if n == 1 else map(" ".join, zip(*(words[i:] for i in range(n)))))
+    endings = [p[:-1] for p in phrases if p.endswith("s")]
+    phrases.update(endings)
+    phrases.update(p[:-1] for p in endings if p.endswith("e"))
+    return phrases
+
+
 def identifier_hash(salt: str, phrase: str) -> str:
-    words = " ".join(normalise_words(phrase))
+    return phrase_hash(salt, " ".join(deny_words(phrase)))
+
+
+def phrase_hash(salt: str, words: str) -> str:
     return hashlib.sha256(f"{salt}\0{words}".encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
 class DenyList:
-    """Salted hashes of word sequences; ``lengths`` says which sequence lengths to try."""
+    """Salted hashes of word sequences; ``lengths`` says which sequence lengths to try.
+
+    ``version`` 1 lists were written before ``NORMALISATION`` 2, each with a salt of its
+    own: they are read with both normalisations, and only in their own review and the
+    items that name it (hashing every text of a site once per salt would not scale)."""
 
     salt: str
     hashes: frozenset[str]
     lengths: frozenset[int]
+    version: int = NORMALISATION
+    legacy: DenyList | None = None
+    """In a list of this version, the hashes of the older list it replaced."""
+
+    @classmethod
+    def of(cls, salt: str, phrases: Iterable[str]) -> DenyList:
+        words = [deny_words(p) for p in phrases]
+        return cls(salt, frozenset(phrase_hash(salt, " ".join(w)) for w in words if w),
+                   frozenset(len(w) for w in words if w))
 
     def matches(self, text: str) -> int:
         """How many word sequences of ``text`` are on the list (never which: that would
         need the plain text)."""
-        words = normalise_words(text)
-        hits = 0
-        for n in self.lengths:
-            for i in range(len(words) - n + 1):
-                phrase = " ".join(words[i:i + n])
-                if hashlib.sha256(f"{self.salt}\0{phrase}".encode("utf-8")).hexdigest() in self.hashes:
-                    hits += 1
-        return hits
+        hits = sum(1 for phrase in candidate_phrases(text, self.lengths, self.version < NORMALISATION)
+                   if phrase_hash(self.salt, phrase) in self.hashes)
+        return hits + (self.legacy.matches(text) if self.legacy is not None else 0)
 
 
 def finding_id(item_id: str, kind: str, match: str) -> str:
