@@ -40,17 +40,16 @@ class ContentErrors(click.ClickException):
 
 def _load(config_file: str, **overrides):
     """Load mkdocs.yml and the portal plugin, or fail as bad usage."""
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import ConfigurationError
+    from .mkdocs.config_file import ConfigFileError, load_config_file
 
     if not Path(config_file).is_file():
         raise click.UsageError(
             f"{config_file} not found: run portal in a site project directory (the one with "
             "mkdocs.yml), or make one with 'portal new DIR'")
     try:
-        config = load_config(config_file, **overrides)
-    except ConfigurationError as exc:
-        raise ContentErrors(f"{config_file}: {exc}") from exc
+        config = load_config_file(config_file, **overrides)
+    except ConfigFileError as exc:
+        raise ContentErrors(str(exc)) from exc
     plugin = config.plugins.get("portal")
     if plugin is None:
         raise click.UsageError(f"{config_file}: plugins: the 'portal' plugin is not configured")
