@@ -54,6 +54,7 @@ class RefusedYaml(FrontMatterError):
 
 
 ALIAS_MESSAGE = "YAML anchors and aliases are not allowed"
+_construct_object = yaml.constructor.BaseConstructor.construct_object
 
 
 class PortalLoader(_BaseLoader):
@@ -62,7 +63,7 @@ class PortalLoader(_BaseLoader):
         # anchored node itself): refuse it before anything is expanded.
         if node in self.constructed_objects or node in self.recursive_objects:
             raise RefusedYaml(ALIAS_MESSAGE, node.start_mark.line + 1)
-        return super().construct_object(node, deep=deep)
+        return _construct_object(self, node, deep)
 
     def construct_mapping(self, node, deep=False):
         if not isinstance(node, MappingNode):
