@@ -81,6 +81,101 @@ CASES = [
 ]
 
 
+class Link:
+    """A symbolic link to write in place of a file (``target`` as given, maybe dangling)."""
+
+    def __init__(self, target: str):
+        self.target = target
+
+
+class Edit:
+    """A change to a file of the good project: ``old`` replaced by ``new``."""
+
+    def __init__(self, old: str, new: str):
+        self.old, self.new = old, new
+
+
+# A "billion laughs": 486 bytes of nested aliases that expand to gigabytes.
+ALIAS_BOMB = "lol: &a [" + ",".join(['"lol"'] * 9) + "]\n" + "".join(
+    f"{b}: &{b} [" + ",".join([f"*{a}"] * 9) + "]\n" for a, b in zip("abcdefgh", "bcdefghi")) + "x" * 138 + ": 1\n"
+LEDGER = "published\treviews/example-review\t{when}\tsha256:0\tExample\n"
+SETTINGS = "      closure_days: []\n"
+
+# Promise: content that would route around the gate or be read wrongly (issue 15) is an
+# error naming the file and what is wrong, never a traceback, and nothing is published.
+CASES += [
+    ("symlink-out-of-the-project", {"content/passwd.txt": Link("/etc/passwd")},
+     "content/passwd.txt: a symbolic link: the portal never publishes links (they can point outside "
+     "the project); copy the file in instead"),
+    ("symlinked-folder-of-drafts", {"drafts/child-d.md": review().replace("approved", "draft", 1),
+                                    "content/reviews/more": Link("../../drafts")},
+     "content/reviews/more: a symbolic link: the portal never publishes links"),
+    ("dangling-symlink", {"content/reviews/gone.md": Link("/nonexistent/gone.md")},
+     "content/reviews/gone.md: a symbolic link"),
+    ("duplicate-key", {"content/reviews/child-n.md": review("publish_at: 2099-01-01\n")},
+     "content/reviews/child-n.md: line 12: the key 'publish_at' is given twice (lines 6 and 12): keep one"),
+    ("duplicate-key-in-register", {"embargo/reviews/example-review.yaml":
+                                   "circulation:\n  ofsted: {sent_on: 2026-01-02}\n  ofsted: {sent_on: 2026-01-03}\n"},
+     "embargo/reviews/example-review.yaml: line 3: the key 'ofsted' is given twice (lines 2 and 3)"),
+    ("duplicate-key-in-themes", {"themes.yml": "- id: neglect\n  label: Neglect\n  label: Other\n"},
+     "themes.yml: line 3: the key 'label' is given twice (lines 2 and 3)"),
+    ("alias-bomb-in-front-matter", {"content/reviews/child-n.md": "---\n" + ALIAS_BOMB + "---\n\nBody.\n"},
+     "content/reviews/child-n.md: line 2: YAML anchors and aliases are not allowed"),
+    ("alias-bomb-in-register", {"embargo/reviews/example-review.yaml": ALIAS_BOMB},
+     "embargo/reviews/example-review.yaml: line 1: YAML anchors and aliases are not allowed"),
+    ("alias-bomb-in-themes", {"themes.yml": ALIAS_BOMB},
+     "themes.yml: line 1: YAML anchors and aliases are not allowed"),
+    ("register-not-utf8", {"embargo/reviews/example-review.yaml":
+                           "circulation:\n  ofsted: {sent_on: 2026-01-02, reference: Caf\xe9}\n".encode("latin-1")},
+     "embargo/reviews/example-review.yaml: line 2: not UTF-8 text: save it as UTF-8"),
+    ("ledger-not-utf8", {"embargo/ledger": LEDGER.format(when="2026-01-20T00:01:00+00:00").replace(
+        "Example", "Caf\xe9").encode("latin-1")},
+     "embargo/ledger: line 1: not UTF-8 text: save it as UTF-8"),
+    ("themes-not-utf8", {"themes.yml": "- id: neglect\n  label: N\xe9glect\n".encode("latin-1")},
+     "themes.yml: line 2: not UTF-8 text: save it as UTF-8"),
+    ("ledger-time-without-offset", {"embargo/ledger": LEDGER.format(when="2026-10-13T00:01:00")},
+     "embargo/ledger: line 1: the time '2026-10-13T00:01:00' has no UTC offset"),
+    ("closure-day-that-does-not-exist", {"mkdocs.yml": Edit(SETTINGS, "      closure_days: [2026-12-32]\n")},
+     "mkdocs.yml: plugins.portal.closure_days: line "),
+    ("closure-days-not-a-list", {"mkdocs.yml": Edit(SETTINGS, "      closure_days: 5\n")},
+     "mkdocs.yml: plugins.portal.closure_days: expected a list of dates"),
+    ("timezone-not-text", {"mkdocs.yml": Edit("      timezone: Europe/London\n", "      timezone: 5\n")},
+     "mkdocs.yml: plugins.portal.timezone: expected text"),
+    ("publication-time-not-a-time", {"mkdocs.yml": Edit('      publication_time: "00:01"\n',
+                                                        '      publication_time: "25:00"\n')},
+     "mkdocs.yml: plugins.portal.publication_time: 25:00 is not a real time of day"),
+    ("negative-count", {"mkdocs.yml": Edit("      nspcc_due_working_days: 10\n", "      nspcc_due_working_days: -3\n")},
+     "mkdocs.yml: plugins.portal.nspcc_due_working_days: expected a whole number, 0 or more, got -3"),
+    ("control-character-in-title", {"content/reviews/child-n.md": review().replace("title: Child N", 'title: "Child\\x07N"')},
+     "content/reviews/child-n.md: title: contains the control character U+0007 (BELL): delete it"),
+    ("newline-in-title", {"content/reviews/child-n.md": review().replace("title: Child N", 'title: "Child N\\nBcc: x@y.z"')},
+     "content/reviews/child-n.md: title: runs over more than one line"),
+    ("bidi-override-in-title", {"content/reviews/child-n.md": review().replace("title: Child N", "title: Child \u202eN")},
+     "content/reviews/child-n.md: title: contains U+202E RIGHT-TO-LEFT OVERRIDE, an invisible character"),
+    ("bidi-isolate-in-summary", {"content/reviews/child-n.md": review().replace("A summary.", "A \u2067summary.")},
+     "content/reviews/child-n.md: summary: contains U+2067 RIGHT-TO-LEFT ISOLATE"),
+    ("mark-in-child", {"content/reviews/child-n.md": review().replace("child: Child N", "child: Child\u200fN")},
+     "content/reviews/child-n.md: child: contains U+200F RIGHT-TO-LEFT MARK"),
+    ("arabic-mark-in-reviewer", {"content/reviews/child-n.md": review().replace("A. Reviewer", "A.\u061cReviewer")},
+     "content/reviews/child-n.md: reviewer: contains U+061C ARABIC LETTER MARK"),
+    ("control-character-in-summary", {"content/reviews/child-n.md": review().replace("A summary.", '"A\\x1bsummary."')},
+     "content/reviews/child-n.md: summary: contains the control character U+001B (ESCAPE)"),
+    ("control-character-in-body", {"content/reviews/child-n.md": review().replace("Body.", "Bo\x0cdy.")},
+     "content/reviews/child-n.md: body: line 14: contains the control character U+000C (FORM FEED)"),
+    ("bidi-in-theme-label", {"themes.yml": "- id: neglect\n  label: Neg\u202elect\n"},
+     "themes.yml: entry 1: label: contains U+202E RIGHT-TO-LEFT OVERRIDE"),
+    ("control-character-in-theme-description", {"themes.yml": "- id: neglect\n  description: \"a\\x00b\"\n"},
+     "themes.yml: entry 1: description: contains the control character U+0000 (NULL)"),
+    ("unknown-circulation-rule", {"embargo/reviews/example-review.yaml":
+                                  "circulation:\n  natinal-panel: {sent_on: 2026-01-06}\n  ofsted: {sent_on: 2026-01-06}\n"
+                                  "  dfe: {sent_on: 2026-01-06}\n"},
+     "embargo/reviews/example-review.yaml: circulation.natinal-panel: no circulation rule 'natinal-panel' "
+     "(the rules are national-panel, ofsted, dfe; did you mean 'national-panel'?)"),
+    ("unclosed-comment", {"content/reviews/child-n.md": review().replace("Body.", "Body. <!-- editor note")},
+     "content/reviews/child-n.md: body: line 14: an HTML comment '<!--' is never closed with '-->'"),
+]
+
+
 @pytest.fixture(scope="module")
 def good_project(tmp_path_factory):
     root = tmp_path_factory.mktemp("good") / "project"
@@ -104,7 +199,13 @@ def test_bad_input_is_a_clear_error_and_keeps_the_previous_site(tmp_path, good_p
     for relative, data in files.items():
         path = root / relative
         path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(data, bytes):
+        if isinstance(data, Link):
+            path.symlink_to(data.target)
+        elif isinstance(data, Edit):
+            text = path.read_text(encoding="utf-8")
+            assert data.old in text, f"{relative} has no {data.old!r}"
+            path.write_text(text.replace(data.old, data.new), encoding="utf-8")
+        elif isinstance(data, bytes):
             path.write_bytes(data)
         else:
             path.write_text(data, encoding="utf-8")

@@ -556,7 +556,7 @@ def test_mkdocs_serve_never_writes_the_ledger(site):
 
 CONFIG_MISTAKES = [
     ("closure_days: []", "closure_days: 5",
-     "mkdocs.yml: plugins.portal.closure_days: Expected type: list but received: int"),
+     "mkdocs.yml: plugins.portal.closure_days: expected a list of dates"),
     (None, "site_name: [1]", "mkdocs.yml: site_name: Expected type: str but received: list"),
     (None, "site_name: [unclosed", "mkdocs.yml: line "),
 ]

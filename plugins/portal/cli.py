@@ -56,69 +56,19 @@ class ContentErrors(click.ClickException):
 def _load(config_file: str, **overrides):
     """Load mkdocs.yml and the portal plugin. Its mistakes are ``mkdocs.yml: option: message``
     (exit 1); a missing mkdocs.yml or portal plugin is bad usage."""
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import Abort, ConfigurationError
+    from .mkdocs.config_file import ConfigFileError, load_config_file
 
     _project_root(config_file)
-    problems = _ConfigProblems(config_file)
-    config_logger = logging.getLogger("mkdocs.config")
-    config_logger.addHandler(problems)
-    previous_propagate, config_logger.propagate = config_logger.propagate, False
     try:
-        config = load_config(config_file, **overrides)
-    except ConfigurationError as exc:
-        raise ContentErrors(_not_yaml(config_file, exc)) from None
-    except Abort as exc:
-        raise ContentErrors("\n".join(problems.errors) or f"{config_file}: {exc}") from None
-    finally:
-        config_logger.removeHandler(problems)
-        config_logger.propagate = previous_propagate
+        config = load_config_file(config_file, **overrides)
+    except ConfigFileError as exc:
+        raise ContentErrors(str(exc)) from None
     plugin = config.plugins.get("portal")
     if plugin is None:
         raise click.UsageError(f"{config_file}: plugins: the 'portal' plugin is not configured")
     # MkDocs keeps one plugin instance per process (it has on_startup): start from defaults.
     plugin.now, plugin.preview, plugin.mkdocs_command, plugin.previous_site = None, False, None, None
     return config, plugin
-
-
-class _ConfigProblems(logging.Handler):
-    """MkDocs logs each mkdocs.yml problem as ``Config value 'key': message`` and then aborts
-    without naming the file: collect them as ``mkdocs.yml: key: message``."""
-
-    def __init__(self, config_file: str) -> None:
-        super().__init__(level=logging.WARNING)
-        self.config_file = config_file
-        self.errors: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        message = self.config_file + ": " + _config_problem(record.getMessage())
-        if record.levelno >= logging.ERROR:
-            self.errors.append(message)
-        else:
-            err_console.print(f"warning: {message}", markup=False)
-
-
-def _config_problem(message: str) -> str:
-    import re
-
-    message = re.sub(r"<class '(\w+)'>", r"\1", message)
-    found = re.match(r"Config value '([^']*)': (?:Plugin '([^']+)' option '([^']+)': )?(.*)", message, re.S)
-    if found is None:
-        return message
-    key, plugin, option, text = found.groups()
-    return f"{key}.{plugin}.{option}: {text}" if plugin else f"{key}: {text}"
-
-
-def _not_yaml(config_file: str, exc: Exception) -> str:
-    import yaml
-
-    cause = exc.__cause__ or exc.__context__
-    mark = getattr(cause, "problem_mark", None)
-    if isinstance(cause, yaml.YAMLError) and mark is not None:
-        problem = getattr(cause, "problem", None) or "not valid YAML"
-        return (f"{config_file}: line {mark.line + 1}, column {mark.column + 1}: not valid YAML "
-                f"({problem}): nothing was built")
-    return f"{config_file}: {exc}"
 
 
 def _settings_tz(plugin):

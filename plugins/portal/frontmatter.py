@@ -1,24 +1,90 @@
 """Reading Markdown files with YAML front matter, the way the rules need them read.
 
-The YAML loader is PyYAML's safe loader with two changes, so that what users write
-means what they think: dates stay text (the core parses them in the site timezone and
-reports 2026-02-30 as an error rather than crashing), and only ``true``/``false`` are
-booleans (YAML 1.1 would read the key ``on:`` of a change entry as ``True``).
+The YAML loader is PyYAML's safe loader with these changes, so that what users write
+means what they think and nothing else:
+
+- dates stay text (the core parses them in the site timezone and reports 2026-02-30 as
+  an error rather than crashing);
+- only ``true``/``false`` are booleans (YAML 1.1 would read the key ``on:`` of a change
+  entry as ``True``);
+- a key given twice in one mapping is an error naming both lines (PyYAML keeps the
+  last one silently: a second ``publish_at`` would lose an embargo);
+- anchors and aliases are refused (front matter, register files and the theme
+  vocabulary never need them, and a few hundred bytes of nested aliases expand to
+  gigabytes: the "billion laughs").
+
+libyaml (``CSafeLoader``) still does the parsing; the checks live in the constructor,
+which is Python in both loaders, so reading stays as fast as before.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Hashable
 from typing import Any
 
 import yaml
+from yaml.nodes import MappingNode
 
 # libyaml's parser where it is installed (it is, with PyYAML's wheels): several times faster.
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+class FrontMatterError(ValueError):
+    """The YAML could not be read; the message says where."""
+
+
+class RefusedYaml(FrontMatterError):
+    """Valid YAML that the portal refuses (a key given twice, an anchor or alias).
+
+    ``template`` names the lines it concerns as ``{0}``, ``{1}``..., counted from 1 at
+    the start of the YAML text, so that a file's reader can count from its own top."""
+
+    def __init__(self, template: str, *lines: int):
+        self.template = template
+        self.lines = lines
+        super().__init__(str(self))
+
+    def shifted(self, first_line: int) -> RefusedYaml:
+        """The same error with lines counted from ``first_line`` (the YAML's line in a file)."""
+        return RefusedYaml(self.template, *(line + first_line - 1 for line in self.lines))
+
+    def __str__(self) -> str:
+        return "line {0}: ".format(*self.lines) + self.template.format(*self.lines)
+
+
+ALIAS_MESSAGE = "YAML anchors and aliases are not allowed"
+_construct_object = yaml.constructor.BaseConstructor.construct_object
+
+
 class PortalLoader(_BaseLoader):
-    pass
+    def construct_object(self, node, deep=False):
+        # A node reached a second time is an alias (libyaml hands aliases back as the
+        # anchored node itself): refuse it before anything is expanded.
+        if node in self.constructed_objects or node in self.recursive_objects:
+            raise RefusedYaml(ALIAS_MESSAGE, node.start_mark.line + 1)
+        return _construct_object(self, node, deep)
+
+    def construct_mapping(self, node, deep=False):
+        if not isinstance(node, MappingNode):
+            return super().construct_mapping(node, deep=deep)
+        mapping: dict = {}
+        lines: dict = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise RefusedYaml("YAML merge keys ('<<') are not allowed: write the fields out",
+                                  key_node.start_mark.line + 1)
+            key = self.construct_object(key_node, deep=deep)
+            line = key_node.start_mark.line + 1
+            if not isinstance(key, Hashable):
+                raise RefusedYaml("a mapping key must be a single value", line)
+            if key in mapping:
+                name = str(key).replace("{", "{{").replace("}", "}}")
+                raise RefusedYaml(f"the key {name!r} is given twice (lines {{1}} and {{0}}): keep one",
+                                  line, lines[key])
+            lines[key] = line
+            mapping[key] = self.construct_object(value_node, deep=deep)
+        return mapping
 
 
 PortalLoader.yaml_implicit_resolvers = {
@@ -35,23 +101,25 @@ PortalLoader.add_implicit_resolver(
 )
 
 
-class FrontMatterError(ValueError):
-    """The YAML could not be read; the message says where."""
-
-
 _FENCE = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?---[ \t]*(?:\r?\n|\Z)", re.S)
 
 
 def load_yaml(text: str, cache=None) -> Any:
     """The YAML's data. With a ``BuildCache``, data that JSON holds exactly is kept there
     under the text's hash: reading 10,000 items' front matter back from JSON takes a
-    fifth of the time of parsing it again, which ``portal check`` does on every run."""
+    fifth of the time of parsing it again, which ``portal check`` does on every run.
+
+    Raises ``RefusedYaml`` for a key given twice or an anchor or alias, and
+    ``FrontMatterError`` for text that is not YAML; lines are counted from 1 at the
+    start of ``text``."""
     if cache is not None:
         import json
 
         from .cache import key_of
 
-        key = key_of("yaml", text)
+        # "strict": the key of data read by a loader that refuses duplicate keys and
+        # aliases; data kept by an older, laxer loader is never handed back.
+        key = key_of("yaml", "strict", text)
         kept = cache.get("yaml", key)
         if kept is not None:
             return json.loads(kept)
@@ -64,25 +132,44 @@ def load_yaml(text: str, cache=None) -> Any:
             pass
         return data
     try:
-        return yaml.load(text, Loader=PortalLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=PortalLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise FrontMatterError(f"{where}{problem}") from exc
+    _refuse_anchors(text)
+    return data
+
+
+# Where an anchor can start: '&' at the start of a node, followed by its name. Most text
+# has no such '&' ("Q&A", "police & health" do not match) and is not parsed a second time.
+_MAYBE_ANCHOR = re.compile(r"(?:^|[\s\[{,:-])&[^\s\[\]{},]", re.M)
+
+
+def _refuse_anchors(text: str) -> None:
+    """An anchor that no alias uses does no harm, but it says the writer means to alias:
+    refuse it too, so that the rule is simply 'no anchors, no aliases'."""
+    if not _MAYBE_ANCHOR.search(text):
+        return
+    for event in yaml.parse(text, Loader=_BaseLoader):
+        if getattr(event, "anchor", None) is not None:
+            raise RefusedYaml(ALIAS_MESSAGE, event.start_mark.line + 1)
 
 
 def split(text: str, cache=None) -> tuple[Any, str]:
     """Return (front matter, body). Front matter is None when the file has none.
 
-    Raises ``FrontMatterError`` for front matter that is not valid YAML, with the line
-    counted from the top of the file.
+    Raises ``FrontMatterError`` for front matter that is not valid YAML or that the
+    portal refuses (``RefusedYaml``), with the line counted from the top of the file.
     """
     match = _FENCE.match(text)
     if not match:
         return None, text
     try:
         meta = load_yaml(match.group(1) or "", cache)
+    except RefusedYaml as exc:
+        raise exc.shifted(2) from exc  # count from the top of the file: the '---' is line 1
     except FrontMatterError as exc:
         message = str(exc)
         line = re.match(r"line (\d+)", message)

@@ -7,6 +7,7 @@ MkDocs plugins all see the same items and the same errors.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import os
@@ -34,7 +35,7 @@ from .core.publication import Decision, RuleContext, decide_all
 from .core.register import RegisterEntry, parse_entry
 from .core.settings import Settings
 from .core.themes import ThemeVocabulary, vocabulary_from_data
-from .core.validate import kind_of, validate_body, validate_item
+from .core.validate import kind_of, public_body, validate_body, validate_item
 from .disclosure import Disclosure, Scans, find_disclosures, older_deny_list_message, pdf_metadata, read_deny_list
 from .pdf import PdfFacts, PdfProblem, extract_text, read_facts
 
@@ -74,9 +75,19 @@ def load_settings(options: dict[str, Any], project_dir: Path, config_file: str =
         area=str(options.get("area") or ""),
         circulation_rules=rules,
         nspcc_due_working_days=int(options.get("nspcc_due_working_days", 10)),
-        allowed_phone_numbers=tuple(options.get("allowed_phone_numbers") or DEFAULT_ALLOWED_NUMBERS),
-        allowed_email_domains=tuple(options.get("allowed_email_domains") or DEFAULT_ALLOWED_EMAIL_DOMAINS),
+        allowed_phone_numbers=_texts(options.get("allowed_phone_numbers") or DEFAULT_ALLOWED_NUMBERS,
+                                     f"{where}.allowed_phone_numbers"),
+        allowed_email_domains=_texts(options.get("allowed_email_domains") or DEFAULT_ALLOWED_EMAIL_DOMAINS,
+                                     f"{where}.allowed_email_domains"),
     )
+
+
+def _texts(values, where: str) -> tuple[str, ...]:
+    """A settings list of short texts (phone numbers, domains); a number is its digits."""
+    for position, value in enumerate(values, start=1):
+        if value is None or isinstance(value, (bool, list, dict)):
+            raise SettingsError(f"{where}[{position}]: expected text, got {value!r}")
+    return tuple(str(value) for value in values)
 
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -120,10 +131,24 @@ def load_themes(path: Path, project_dir: Path) -> ThemeVocabulary:
             "in mkdocs.yml, or create it with a list of {id, label, description})"
         )
     try:
-        data = frontmatter.load_yaml(path.read_text(encoding="utf-8"))
+        data = frontmatter.load_yaml(read_utf8(path))
         return vocabulary_from_data(data)
     except (frontmatter.FrontMatterError, ValueError) as exc:
         raise SettingsError(f"{shown}: {exc}") from exc
+
+
+class NotUtf8(ValueError):
+    """A file of the project that is not UTF-8 text; the message says where."""
+
+
+def read_utf8(path: Path) -> str:
+    """The text of a project file, or ``NotUtf8`` naming the line of the first bad byte."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise NotUtf8(f"line {line}: not UTF-8 text: save it as UTF-8") from exc
 
 
 @dataclass
@@ -384,7 +409,10 @@ def load_project(root: Path, settings: Settings, docs_dir: str = "content",
         project.findings.append(error(docs_dir, "", "missing-content",
                                       f"the content folder {docs_dir}/ does not exist"))
         return project
-    project.files = set(_walk(docs))
+    files, refused = _walk(docs)
+    project.files = set(files)
+    for path, message in refused:
+        project.findings.append(error(f"{docs_dir}/{path}", "", "refused-file", message))
     yaml_cache = CacheTable(project.cache, "yaml")
     prefix = f"{docs_dir}/"
     seen_ids: dict[str, str] = {}
@@ -402,7 +430,8 @@ def load_project(root: Path, settings: Settings, docs_dir: str = "content",
                 project.findings.append(error(shown, "", code, message))
             continue
         try:
-            meta, body = frontmatter.split((docs / src_uri).read_text(encoding="utf-8"), yaml_cache)
+            source = (docs / src_uri).read_text(encoding="utf-8")
+            meta, body = frontmatter.split(source, yaml_cache)
         except UnicodeDecodeError:
             project.findings.append(error(shown, "", "not-utf8", "the file is not UTF-8 text: save it as UTF-8"))
             continue
@@ -432,7 +461,8 @@ def load_project(root: Path, settings: Settings, docs_dir: str = "content",
         item, findings = validate_item(src_uri, meta, settings, project.files, prefix)
         project.findings.extend(findings)
         if item is not None:
-            body_findings = validate_body(item, body, shown)
+            body, body_findings = public_body(item, body, shown, source.count("\n", 0, len(source) - len(body)) + 1)
+            body_findings += validate_body(item, body, shown)
             project.findings.extend(body_findings)
             if body_findings:
                 continue
@@ -474,7 +504,9 @@ def _load_ledger(project: Project, path: Path, shown: str) -> None:
     if not path.exists():
         return
     try:
-        project.ledger = parse_ledger(path.read_text(encoding="utf-8"), shown)
+        project.ledger = parse_ledger(read_utf8(path), shown)
+    except NotUtf8 as exc:
+        project.findings.append(error(shown, "", "bad-ledger", str(exc)))
     except LedgerError as exc:
         project.findings.append(error(shown, "", "bad-ledger", str(exc)))
 
@@ -552,7 +584,13 @@ def _load_register(project: Project, register_dir: Path, shown_dir: str, yaml_ca
         item_id = relative[: -len(".yaml")]
         shown = f"{shown_dir}/{relative}"
         try:
-            data = frontmatter.load_yaml(path.read_text(encoding="utf-8"), yaml_cache)
+            data = frontmatter.load_yaml(read_utf8(path), yaml_cache)
+        except NotUtf8 as exc:
+            project.findings.append(error(shown, "", "not-utf8", str(exc)))
+            continue
+        except frontmatter.RefusedYaml as exc:
+            project.findings.append(error(shown, "", "bad-yaml", str(exc)))
+            continue
         except frontmatter.FrontMatterError as exc:
             project.findings.append(error(shown, "", "bad-yaml", f"not valid YAML: {exc}"))
             continue
@@ -564,17 +602,63 @@ def _load_register(project: Project, register_dir: Path, shown_dir: str, yaml_ca
             continue
         entry, findings = parse_entry(data, shown, item_id)
         project.findings.extend(findings)
+        project.findings.extend(_unknown_circulation_rules(data, shown, item_id, project.settings))
         if entry is not None:
             project.register[item_id] = entry
 
 
-def _walk(docs: Path):
-    for dirpath, dirnames, filenames in os.walk(docs):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in filenames:
-            if name.startswith("."):
-                continue
-            yield (Path(dirpath) / name).relative_to(docs).as_posix()
+SYMLINK_MESSAGE = ("a symbolic link: the portal never publishes links (they can point outside "
+                   "the project); copy the file in instead")
+SPECIAL_FILE_MESSAGE = "not a regular file (a pipe, socket or device): delete it"
+
+
+def _unknown_circulation_rules(data: Any, shown: str, item_id: str, settings: Settings) -> list[Finding]:
+    """A circulation record under a rule id the site does not have (a typo such as
+    'natinal-panel') would never count as circulated, and nobody would be told."""
+    raw = data.get("circulation") if isinstance(data, dict) else None
+    if not isinstance(raw, dict):
+        return []
+    known = [rule.id for rule in settings.circulation_rules]
+    findings = []
+    for rule_id in raw:
+        if str(rule_id) in known:
+            continue
+        near = difflib.get_close_matches(str(rule_id), known, n=1, cutoff=0.6)
+        hint = f"; did you mean {near[0]!r}?" if near else ""
+        findings.append(error(shown, f"circulation.{rule_id}", "unknown-circulation-rule",
+                              f"no circulation rule {str(rule_id)!r} (the rules are "
+                              f"{', '.join(known)}{hint})", item_id))
+    return findings
+
+
+def _walk(docs: Path) -> tuple[list[str], list[tuple[str, str]]]:
+    """Every file under ``docs`` that MkDocs may copy (posix paths relative to it), and
+    every entry refused with why: symbolic links (MkDocs follows them, to anything on
+    the machine: a folder of drafts outside the gate's view, ``/etc/passwd``) and special
+    files. Hidden entries are not files of the site (MkDocs excludes them) but are
+    searched for links too."""
+    files: list[str] = []
+    refused: list[tuple[str, str]] = []
+    folders = [("", False)]
+    while folders:
+        folder, hidden = folders.pop()
+        try:
+            entries = list(os.scandir(docs / folder if folder else docs))
+        except OSError as exc:
+            refused.append((folder.rstrip("/") or ".", f"the folder cannot be read ({exc.strerror})"))
+            continue
+        for entry in entries:
+            path = folder + entry.name
+            is_hidden = hidden or entry.name.startswith(".")
+            if entry.is_symlink():
+                refused.append((path, SYMLINK_MESSAGE))
+            elif entry.is_dir(follow_symlinks=False):
+                folders.append((path + "/", is_hidden))
+            elif not entry.is_file(follow_symlinks=False):
+                refused.append((path, SPECIAL_FILE_MESSAGE))
+            elif not is_hidden:
+                files.append(path)
+    return files, sorted(refused)
 
 
 def _relative(path: Path, root: Path) -> str:

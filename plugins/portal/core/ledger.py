@@ -80,7 +80,7 @@ def parse(text: str, path: str = "embargo/ledger") -> dict[str, LedgerEntry]:
             if event == "published":
                 if item_id in entries:
                     raise LedgerError(f"{path}: line {number}: {item_id} is recorded as published twice")
-                entries[item_id] = LedgerEntry(item_id, text_, datetime.fromisoformat(when), content_hash,
+                entries[item_id] = LedgerEntry(item_id, text_, _aware(when), content_hash,
                                                line=number)
             elif event == "changed":
                 if item_id not in entries:
@@ -95,6 +95,16 @@ def parse(text: str, path: str = "embargo/ledger") -> dict[str, LedgerEntry]:
                 raise
             raise LedgerError(f"{path}: line {number}: {exc}") from exc
     return entries
+
+
+def _aware(when: str) -> datetime:
+    """A publication time with its UTC offset: without one it names no instant (and
+    cannot be compared with one), so it is an error, never a guess."""
+    moment = datetime.fromisoformat(when)
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"the time {when!r} has no UTC offset (write it as portal build does, "
+                         f"e.g. {when}+00:00 for GMT or {when}+01:00 for BST)")
+    return moment
 
 
 def published_line(item_id: str, published_at: datetime, content_hash: str, title: str) -> str:

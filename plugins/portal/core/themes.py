@@ -5,6 +5,8 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
+from .text import refused_character
+
 
 @dataclass(frozen=True)
 class Theme:
@@ -70,5 +72,10 @@ def vocabulary_from_data(data: object) -> ThemeVocabulary:
             )
         seen.add(theme_id)
         label = entry.get("label") or theme_id.replace("-", " ").capitalize()
-        themes.append(Theme(theme_id, str(label), str(entry.get("description", ""))))
+        description = str(entry.get("description", ""))
+        for name, value, multiline in (("label", str(label), False), ("description", description, True)):
+            problem = refused_character(value, multiline)
+            if problem:
+                raise ValueError(f"entry {position}: {name}: {problem}")
+        themes.append(Theme(theme_id, str(label), description))
     return ThemeVocabulary(themes)

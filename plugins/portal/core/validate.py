@@ -27,6 +27,7 @@ from .items import (
     LegalHold,
 )
 from .settings import Settings
+from .text import UnclosedComment, refused_body_character, refused_character, strip_html_comments
 
 
 class FieldError(ValueError):
@@ -36,13 +37,23 @@ class FieldError(ValueError):
 # --- value parsers: each returns the normalised value or raises FieldError -------------
 
 
-def text(value: Any) -> str:
+def text(value: Any, multiline: bool = False) -> str:
+    """One line of text (a title, a name, an id): no control or invisible characters
+    (``core.text``). With ``multiline``, line breaks and tabs are allowed."""
     if isinstance(value, bool) or value is None or isinstance(value, (list, dict)):
         raise FieldError(f"expected text, got {_describe(value)}")
     result = str(value).strip()
     if not result:
         raise FieldError("must not be empty")
+    problem = refused_character(result, multiline)
+    if problem:
+        raise FieldError(problem)
     return result
+
+
+def prose(value: Any) -> str:
+    """Text that may run over lines (a summary, a recommendation, a note)."""
+    return text(value, multiline=True)
 
 
 def flag(value: Any) -> bool:
@@ -58,7 +69,7 @@ def a_date(value: Any):
         raise FieldError(str(exc)) from exc
 
 
-def text_list(value: Any) -> tuple[str, ...]:
+def text_list(value: Any, entry_text: Callable[[Any], str] = text) -> tuple[str, ...]:
     if isinstance(value, str):
         raise FieldError(f"expected a list (one '- ' line per entry), got the text {value!r}")
     if not isinstance(value, list) or not value:
@@ -66,10 +77,14 @@ def text_list(value: Any) -> tuple[str, ...]:
     result = []
     for position, entry in enumerate(value, start=1):
         try:
-            result.append(text(entry))
+            result.append(entry_text(entry))
         except FieldError as exc:
             raise FieldError(f"entry {position}: {exc}") from exc
     return tuple(result)
+
+
+def prose_list(value: Any) -> tuple[str, ...]:
+    return text_list(value, prose)
 
 
 def text_or_list(value: Any) -> tuple[str, ...]:
@@ -205,7 +220,7 @@ def validate_item(
 
     title = c.get("title", text, required=True)
     status = c.get("status", one_of(STATUSES), required=True)
-    summary = c.get("summary", text, required=kind is not Kind.PROGRESS, default="")
+    summary = c.get("summary", prose, required=kind is not Kind.PROGRESS, default="")
     themes = _themes(c, settings, required=kind is not Kind.PROGRESS)
     approved = status == "approved"
     because = "(an approved item needs it)"
@@ -247,9 +262,9 @@ def validate_item(
         details["published_form"] = c.get(
             "published_form", one_of(PUBLISHED_FORMS), default="full")
         details["area"] = c.get("area", text, default=settings.area)
-        details["incident_summary"] = c.get("incident_summary", text, default="")
-        details["recommendations"] = c.get("recommendations", text_list, default=())
-        details["learning_points"] = c.get("learning_points", text_list, default=())
+        details["incident_summary"] = c.get("incident_summary", prose, default="")
+        details["recommendations"] = c.get("recommendations", prose_list, default=())
+        details["learning_points"] = c.get("learning_points", prose_list, default=())
         report = c.get("report", lambda v: _attachment(v, src_uri, files))
         if report and details["published_form"] == "withheld":
             c.add("report", "withheld-with-report",
@@ -260,8 +275,8 @@ def validate_item(
             attachments.append(report)
     elif kind is Kind.CASE_STUDY:
         details["review"] = c.get("review", item_id)
-        details["learning_points"] = c.get("learning_points", text_list, required=True)
-        details["questions"] = c.get("questions", text_list, required=True)
+        details["learning_points"] = c.get("learning_points", prose_list, required=True)
+        details["questions"] = c.get("questions", prose_list, required=True)
         details["audience"] = c.get("audience", text_or_list, default=())
     elif kind is Kind.BRIEFING:
         details["briefing_type"] = c.get("briefing_type", one_of(BRIEFING_TYPES), required=True)
@@ -301,6 +316,29 @@ SEVEN_MINUTE_PARTS = ("Background", "Why it matters", "Information", "What to do
 def _heading_text(line: str) -> str:
     text = line.lstrip("#").strip()
     return re.sub(r"^\d+[.)]?\s*", "", text).strip().lower()
+
+
+def public_body(item: Item, body: str, path: str, first_line: int = 1) -> tuple[str, list[Finding]]:
+    """The body as it may be published: without HTML comments (editors' notes never
+    reach the page source, the search index or a trainer pack), and findings for a
+    comment that never closes or a control character (``core.text``).
+
+    ``first_line`` is the body's first line in its file, so that messages count lines
+    as the author's editor does."""
+    findings = []
+    try:
+        body = strip_html_comments(body)
+    except UnclosedComment as exc:
+        findings.append(error(path, "body", "unclosed-comment",
+                              f"line {exc.line + first_line - 1}: an HTML comment '<!--' is never "
+                              "closed with '-->': close it, or delete the comment (comments are "
+                              "never published)", item.id))
+    problem = refused_body_character(body)
+    if problem:
+        line, message = problem
+        findings.append(error(path, "body", "refused-character",
+                              f"line {line + first_line - 1}: {message}", item.id))
+    return body, findings
 
 
 def validate_body(item: Item, body: str, path: str) -> list[Finding]:
@@ -367,7 +405,7 @@ def _changes(value: Any) -> tuple[Change, ...]:
         if not isinstance(entry, dict) or set(entry) != {"on", "note"}:
             raise FieldError(f"entry {position}: expected {{on: YYYY-MM-DD, note: ...}}, got {entry!r}")
         try:
-            result.append(Change(a_date(entry["on"]), text(entry["note"])))
+            result.append(Change(a_date(entry["on"]), prose(entry["note"])))
         except FieldError as exc:
             raise FieldError(f"entry {position}: {exc}") from exc
     return tuple(sorted(result, key=lambda change: change.on))
@@ -414,13 +452,13 @@ def _actions(c: _Collector) -> tuple[Action, ...]:
         sub = _Collector(entry, c.path, c.item)
         values = {
             "id": sub.get("id", text, required=True),
-            "recommendation": sub.get("recommendation", text, required=True),
-            "action": sub.get("action", text, required=True),
+            "recommendation": sub.get("recommendation", prose, required=True),
+            "action": sub.get("action", prose, required=True),
             "lead": sub.get("lead", text, required=True),
             "due": sub.get("due", a_date, required=True),
             "status": sub.get("status", one_of(ACTION_STATUSES), required=True),
-            "evidence": sub.get("evidence", text, default=""),
-            "impact": sub.get("impact", text, default=""),
+            "evidence": sub.get("evidence", prose, default=""),
+            "impact": sub.get("impact", prose, default=""),
             "updated": sub.get("updated", a_date),
         }
         for finding in sub.findings:

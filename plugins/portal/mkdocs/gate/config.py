@@ -1,7 +1,7 @@
 """Settings of the ``portal`` plugin: the site's publication settings in mkdocs.yml."""
 
 from mkdocs.config import config_options as c
-from mkdocs.config.base import Config
+from mkdocs.config.base import Config, ValidationError
 
 from ...core.anonymise import DEFAULT_ALLOWED_EMAIL_DOMAINS, DEFAULT_ALLOWED_NUMBERS
 from ...core.circulation import DEFAULT_RULES
@@ -12,6 +12,27 @@ DEFAULT_SUPPORT_NOTICE = (
     "distressing. If it affects you, the NSPCC helpline is free and confidential: call "
     "0808 800 5000. Children and young people can call Childline on 0800 1111."
 )
+
+
+class Typed(c.Type):
+    """``c.Type`` with a message in the portal's manner: what was expected and what was
+    found (``expected a list of dates, got 5``), never Python's type names; true and
+    false are not numbers, and a number may have a least value."""
+
+    def __init__(self, type_, expected: str, minimum: int | None = None, **kwargs) -> None:
+        super().__init__(type_, **kwargs)
+        self.expected = expected
+        self.minimum = minimum
+
+    def run_validation(self, value):
+        wrong_type = not isinstance(value, self._type) or (isinstance(value, bool) and self._type is not bool)
+        if wrong_type or (self.minimum is not None and value < self.minimum):
+            raise ValidationError(f"expected {self.expected}, got {value!r}")
+        return value
+
+
+def _text(default: str) -> Typed:
+    return Typed(str, "text (in quotes if it could be read as something else)", default=default)
 
 
 class CirculationRuleConfig(Config):
@@ -48,46 +69,48 @@ DEFAULT_CIRCULATION = [
 
 
 class PortalConfig(Config):
-    timezone = c.Type(str, default="Europe/London")
+    timezone = _text("Europe/London")
     """IANA timezone in which every local date and time is read."""
-    publication_time = c.Type(str, default="00:01")
+    publication_time = _text("00:01")
     """The time of day a bare ``publish_at`` date means (HH:MM)."""
-    closure_days = c.Type(list, default=[])
+    closure_days = Typed(list, "a list of dates, e.g. [2026-12-29, 2026-12-30]", default=[])
     """Dates (YYYY-MM-DD) the partnership's office is closed, beyond bank holidays."""
-    themes_file = c.Type(str, default="themes.yml")
+    themes_file = _text("themes.yml")
     """The theme vocabulary, relative to mkdocs.yml."""
-    register_dir = c.Type(str, default="embargo")
+    register_dir = _text("embargo")
     """The publication register, relative to mkdocs.yml. Never inside docs_dir."""
-    area = c.Type(str, default="")
+    area = _text("")
     """The partnership's area: the default ``area`` of a review."""
-    partnership = c.Type(str, default="")
+    partnership = _text("")
     """The partnership's name as shown in the header and footer (default: site_name)."""
-    support_notice = c.Type(str, default=DEFAULT_SUPPORT_NOTICE)
+    support_notice = _text(DEFAULT_SUPPORT_NOTICE)
     """The content notice shown at the top of review and case-study pages."""
-    support_url = c.Type(str, default="support/")
+    support_url = _text("support/")
     """Where the content notice points for more sources of support."""
-    archive_contact = c.Type(str, default="")
+    archive_contact = _text("")
     """Who to ask for an archived report or an accessible format (an email address)."""
-    latest_count = c.Type(int, default=6)
+    latest_count = Typed(int, "a whole number, 0 or more", minimum=0, default=6)
     """How many publications the home page lists."""
     circulation = c.ListOfItems(c.SubConfig(CirculationRuleConfig), default=DEFAULT_CIRCULATION)
     """Who must receive what before publication. The default is the statutory three:
     the National Panel, Ofsted and DfE, seven working days ahead, for reviews."""
     smtp = c.SubConfig(SmtpConfig)
     """The mail server for sending packs."""
-    nspcc_address = c.Type(str, default=DEFAULT_ADDRESS)
+    nspcc_address = _text(DEFAULT_ADDRESS)
     """Where NSPCC repository submissions go."""
-    nspcc_due_working_days = c.Type(int, default=10)
+    nspcc_due_working_days = Typed(int, "a whole number, 0 or more", minimum=0, default=10)
     """Working days after publication by which the NSPCC submission is due."""
-    progress_stale_after_days = c.Type(int, default=92)
+    progress_stale_after_days = Typed(int, "a whole number, 0 or more", minimum=0, default=92)
     """An action not updated for longer than this is reported by ``portal check``."""
-    allowed_phone_numbers = c.Type(list, default=list(DEFAULT_ALLOWED_NUMBERS))
+    allowed_phone_numbers = Typed(list, 'a list of phone numbers in quotes, e.g. ["0808 800 5000"]',
+                                  default=list(DEFAULT_ALLOWED_NUMBERS))
     """Phone numbers that may be published (helplines); any other is an identifying detail."""
-    allowed_email_domains = c.Type(list, default=list(DEFAULT_ALLOWED_EMAIL_DOMAINS))
+    allowed_email_domains = Typed(list, "a list of email domains, e.g. [example.org]",
+                                  default=list(DEFAULT_ALLOWED_EMAIL_DOMAINS))
     """Email domains that may be published (official addresses); any other is an identifying detail."""
-    mailing_list = c.Type(str, default="")
+    mailing_list = _text("")
     """Where ``portal digest`` addresses the monthly digest."""
-    outbox = c.Type(str, default="outbox")
+    outbox = _text("outbox")
     """Where .eml files are written, relative to mkdocs.yml."""
     witness_url = c.Type(str, default="")
     """The live site's ``api/publications.json`` (e.g. https://reviews.example.org/api/publications.json):

@@ -9,6 +9,7 @@ from live items only, and links to anything else are removed from rendered pages
 from __future__ import annotations
 
 import html
+import os
 import posixpath
 import re
 from contextlib import ExitStack
@@ -23,6 +24,7 @@ from mkdocs.structure.pages import Page
 
 from ...core.dates import UTC, format_instant
 from ...core.items import Kind
+from ...core.text import UnclosedComment, strip_html_comments
 from ...packs import PackMaker, pack_input
 from ...progress_view import export_csv, export_json
 from ...project import Project, Publication, SettingsError, load_project, load_settings
@@ -36,6 +38,7 @@ log = get_plugin_logger(__name__)
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 _LINK = re.compile(r"<a\b[^>]*?\bhref=\"([^\"]*)\"[^>]*>(.*?)</a>", re.S)
 _IMG = re.compile(r"<img\b[^>]*?\bsrc=\"([^\"]*)\"[^>]*>", re.S)
+_HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 
 
 class PortalPlugin(BasePlugin[PortalConfig]):
@@ -178,13 +181,21 @@ class PortalPlugin(BasePlugin[PortalConfig]):
 
     @event_priority(100)
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        """Before any other plugin: drop every file of a non-live item, add generated pages.
+        """Before any other plugin: drop every file of a non-live item, and every file the
+        project's own walk did not see; add generated pages.
 
         MkDocs copies every file under docs_dir whether or not anything links to it, so
-        a page or PDF that is not live must leave the collection here.
+        a page or PDF that is not live must leave the collection here. MkDocs also
+        follows symbolic links, which the portal's walk refuses: whatever MkDocs found
+        that the walk did not (and so the gate never decided on) is not copied either.
         """
         assert self.publication is not None
         withheld = self.publication.withheld_paths
+        for file in unread_files(files, config.docs_dir, self.publication.project.files):
+            if not file.inclusion.is_excluded():
+                log.warning(f"{_shown(config, file.src_uri)}: not among the files the portal read: "
+                            "left out of the site")
+            files.remove(file)
         for file in list(files):
             if file.src_uri in withheld:
                 files.remove(file)
@@ -272,9 +283,17 @@ class PortalPlugin(BasePlugin[PortalConfig]):
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
                          files: Files) -> str:
-        """Choose the item's template and show its title as text, whatever it holds."""
+        """Choose the item's template and show its title as text, whatever it holds; take
+        HTML comments out of a page that is not an item (an item's body comes without
+        them from the project: ``core.text``)."""
         assert self.site is not None
         item = self.site.item_for(page.file.src_uri)
+        if item is None:
+            try:
+                markdown = strip_html_comments(markdown)
+            except UnclosedComment as exc:
+                raise PluginError(f"{_shown(config, page.file.src_uri)}: body: {exc}: close it, or "
+                                  "delete the comment (comments are never published)") from exc
         notice = self.site.notice_for(page.file.src_uri)
         if notice is not None:
             page.meta["title"] = html.escape(notice.title)
@@ -300,12 +319,18 @@ class PortalPlugin(BasePlugin[PortalConfig]):
 
     def on_page_content(self, html_text: str, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str:
-        """Never render a link (or image) to something that is not live.
+        """Never render a link (or image) to something that is not live, nor an HTML
+        comment.
 
         MkDocs reports such links only at INFO; here each is removed and reported as a
-        warning, which ``--strict`` counts.
+        warning, which ``--strict`` counts. Comments were taken out of the Markdown
+        already; any left in the HTML came from somewhere else (an extension, a
+        snippet) and goes too: in rendered HTML, code shows ``<!--`` escaped, so every
+        literal ``<!--`` is a real comment.
         """
         assert self.publication is not None
+        if "<!--" in html_text:
+            html_text = _HTML_COMMENT.sub("", html_text)
         blocked = self._blocked_targets()
 
         def target(href: str) -> str | None:
@@ -380,6 +405,22 @@ def _is_serving() -> bool:
 
     context = click.get_current_context(silent=True)
     return context is not None and context.info_name == "serve"
+
+
+def unread_files(files: Files, docs_dir: str, read: set[str]) -> list[File]:
+    """The files MkDocs collected from docs_dir that are not among the files the project
+    read (``Project.files``): what MkDocs may copy must be a subset of what the gate saw.
+    Theme files and generated files are not from docs_dir and are kept."""
+    docs = os.path.normpath(docs_dir)
+    return [file for file in files
+            if file.generated_by is None and file.src_dir is not None
+            and os.path.normpath(file.src_dir) == docs and file.src_uri not in read]
+
+
+def _shown(config: MkDocsConfig, src_uri: str) -> str:
+    """A file under docs_dir as users see it (``content/reviews/child-t.md``)."""
+    root = Path(config.config_file_path).resolve().parent
+    return f"{_relative(Path(config.docs_dir).resolve(), root)}/{src_uri}"
 
 
 def _relative(path: Path, root: Path) -> str:
