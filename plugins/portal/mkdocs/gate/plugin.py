@@ -202,18 +202,21 @@ class PortalPlugin(BasePlugin[PortalConfig]):
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
                          files: Files) -> str:
-        """Choose the item's template and show its title as text, whatever it holds."""
+        """Choose the item's template and show its title as text, whatever it holds.
+
+        Titles of the pages the portal owns (items, notices, generated pages) come from
+        the site view, never from text MkDocs parsed as front matter.
+        """
         assert self.site is not None
         item = self.site.item_for(page.file.src_uri)
-        notice = self.site.notice_for(page.file.src_uri)
-        if notice is not None:
-            page.meta["title"] = html.escape(notice.title)
+        title = self.site.page_title_html(page.file.src_uri)
+        if title is not None:
+            page.meta["title"] = title
         # The tabs and listings do the finding: no sidebar navigation (it would also be
         # rendered into every page, MkDocs' quadratic cost on a large site).
         page.meta.setdefault("hide", ["navigation", "toc"] if page.is_homepage else ["navigation"])
         if item is not None:
             page.meta["template"] = f"portal/{item.kind.value}.html"
-            page.meta["title"] = html.escape(item.title)
         elif page.is_homepage and "template" not in page.meta:
             page.meta["template"] = "portal/home.html"
         return markdown
