@@ -286,3 +286,95 @@ def test_json_outputs_round_trip_exactly(worst):
     assert [action[k] for k in ("recommendation", "action", "lead", "evidence", "impact")] == [text] * 5
 
 
+# --- XML text: characters XML 1.0 cannot hold ----------------------------------------------
+
+
+def test_characters_xml_cannot_hold_never_crash_the_build_or_break_a_feed(site):
+    """Promise: a title holding a control character (a bell, an escape sequence pasted
+    from a terminal, U+FFFE) either stops the build with a clear message naming the file
+    and field, or is left out of the feeds; never a traceback or malformed XML."""
+    site.review("child-c", title="Bell\x07 and\x0b tab\x1b[31m red \ufffe end",
+                summary="Summary\x01 of child-c.", publish_at="2026-01-20")
+    result = site.build()
+    if result.exit_code != 0:
+        assert "Traceback" not in result.output
+        assert "content/reviews/child-c.md: title:" in result.output
+        return
+    for name in FEEDS:
+        ET.fromstring((site.site / name).read_bytes())
+    rss = ET.fromstring((site.site / "feed.xml").read_bytes())
+    titles = [i.findtext("title") for i in rss.findall("./channel/item")]
+    assert "Bell and tab[31m red  end" in titles
+
+
+@pytest.mark.parametrize("raw, clean", [
+    ("plain", "plain"), ("tab\tline\nreturn\r", "tab\tline\nreturn\r"),
+    ("nul\x00bell\x07vt\x0bff\x0cesc\x1b", "nulbellvtffesc"), ("del\x7fc1\x85\x9f", "delc1"),
+    ("\ufffe\uffff\ud800", ""), ("😀 𝔸 é", "😀 𝔸 é"),
+])
+def test_plain_text_keeps_every_character_a_reader_can_see(raw, clean):
+    """Promise: the one function that prepares text for XML and iCalendar removes control
+    characters, non-characters and lone surrogates, and nothing else."""
+    from portal.outputs import plain_text
+
+    assert plain_text(raw) == clean
+
+
+# --- ICS ----------------------------------------------------------------------------------
+
+ICS_TITLES = [
+    "Line one\nATTENDEE:mailto:evil@example.org\nEND:VEVENT\nBEGIN:VEVENT\nSUMMARY:injected",
+    "Commas, semicolons; backslashes \\ and \\n",
+    "😀 Child 𝔸 " + "é" * 200,
+    "Bell\x07 escape\x1b[0m",
+]
+
+
+def ics_rows(titles):
+    tz = timezone.utc
+    when = datetime(2026, 12, 8, 9, 30, tzinfo=tz)
+    rule = SimpleNamespace(id="ofsted", recipient="Ofsted; Inspectorate\nATTENDEE:x",
+                           addresses=("a@example.org",), working_days=7)
+    return [SimpleNamespace(
+        item=SimpleNamespace(id=f"reviews/child-{n}", title=title, publish_at=when),
+        status="approved, under embargo",
+        deadlines=[SimpleNamespace(state=None, rule=rule, latest_send_date=(when - timedelta(days=9)).date())])
+        for n, title in enumerate(titles)]
+
+
+def test_calendar_text_round_trips_and_injects_no_property(tmp_path):
+    """Promise: the schedule's calendar parses with icalendar, every SUMMARY and
+    DESCRIPTION reads back as the title typed (control characters left out), no title
+    adds a property or an event, and every line is folded at 75 octets."""
+    from portal.calendar_file import write_ics
+    from portal.outputs import plain_text
+
+    target = tmp_path / "schedule.ics"
+    write_ics(ics_rows(ICS_TITLES), target, timezone.utc, "Site; name,\nX-INJECTED:1")
+    data = target.read_bytes()
+    assert all(len(line) <= 75 for line in data.split(b"\r\n"))
+    assert not any(0 < b < 32 and b not in (9, 10, 13) for b in data)
+    calendar = Calendar.from_ical(data)
+    events = list(calendar.walk("VEVENT"))
+    assert len(events) == 2 * len(ICS_TITLES)
+    summaries = {str(e["SUMMARY"]) for e in events}
+    for title in ICS_TITLES:
+        assert f"Publication: {plain_text(title)}" in summaries
+        assert f"Send to Ofsted; Inspectorate\nATTENDEE:x: {plain_text(title)}" in summaries
+    for component in calendar.walk():
+        assert "ATTENDEE" not in component and "X-INJECTED" not in component
+    # icalendar reads an X- property raw: the name is there once, escaped as TEXT.
+    assert str(calendar["X-WR-CALNAME"]) == r"Site\; name\,\nX-INJECTED:1: publication schedule"
+
+
+def test_schedule_writes_the_worst_title_as_text(site, tmp_path):
+    """Promise: ``portal schedule --ics`` writes a title with a newline and a property
+    name in it as one SUMMARY, without adding a property."""
+    title = ICS_TITLES[0]
+    site.review("child-q", title=title, publish_at="2026-12-08 09:30", approved_on="2026-11-01")
+    target = tmp_path / "schedule.ics"
+    result = site.run("schedule", "--now", "2026-11-20 12:00", "--ics", str(target))
+    assert result.exit_code == 0, result.output
+    calendar = Calendar.from_ical(target.read_bytes())
+    assert f"Publication: {title}" in {str(e["SUMMARY"]) for e in calendar.walk("VEVENT")}
+    assert not any("ATTENDEE" in c for c in calendar.walk())
