@@ -286,6 +286,26 @@ def test_json_outputs_round_trip_exactly(worst):
     assert [action[k] for k in ("recommendation", "action", "lead", "evidence", "impact")] == [text] * 5
 
 
+def test_progress_csv_round_trips_and_never_starts_a_formula(worst):
+    """Promise: the progress CSV reads back field for field, and a field a spreadsheet
+    would run as a formula (=, +, -, @ first) is prefixed with an apostrophe."""
+    rows = list(csv.DictReader(io.StringIO(
+        (worst.out / "progress/child-x.csv").read_text(encoding="utf-8"))))
+    expected = "'" + worst.text if worst.text[0] in "=+-@" else worst.text
+    assert [rows[0][k] for k in ("recommendation", "action", "lead", "evidence", "impact")] == [expected] * 5
+
+
+@pytest.mark.parametrize("text", ["=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2+3", "@SUM(A1)",
+                                  "\t=1", "\r=1", "Ordinary text", "Sum = 3"])
+def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(text):
+    """Promise: no CSV cell the portal writes starts with a character that makes a
+    spreadsheet read it as a formula; other cells are as typed."""
+    from portal.progress_view import csv_cell
+
+    risky = text[0] in "=+-@\t\r"
+    assert csv_cell(text) == ("'" + text if risky else text)
+
+
 # --- XML text: characters XML 1.0 cannot hold ----------------------------------------------
 
 
