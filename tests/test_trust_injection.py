@@ -217,6 +217,25 @@ def test_generated_pages_never_show_their_front_matter(worst):
     assert theme.xpath("//h2[@id='reviews']"), "the theme page lists its reviews"
 
 
+def test_material_navigation_shows_titles_as_text(tmp_path):
+    """Promise: without an explicit nav, Material lists every page in its navigation,
+    tabs and footer links, printing titles unescaped; the titles the portal gives pages
+    are escaped once, so none of them runs there either."""
+    text = WORST["close-title-open-script"] + " 😀"
+    site = make_site(tmp_path / "project", text)
+    config = site.root / "mkdocs.yml"
+    settings = config.read_text().split("\nnav:\n", 1)
+    settings[1] = settings[1].split("\n\n", 1)[1]
+    config.write_text("\n".join(settings).replace(
+        "    - navigation.tabs\n", "    - navigation.tabs\n    - navigation.footer\n"))
+    assert site.build().exit_code == 0
+    theme = page(site.site, "themes/neglect/index.html")
+    assert norm(text) in texts(theme, "//nav[contains(@class, 'md-nav')]//a")
+    found = {str(p.relative_to(site.site)): injected(lxml.html.fromstring(p.read_bytes()))
+             for p in html_pages(site.site)}
+    assert {path: problems for path, problems in found.items() if problems} == {}
+
+
 @pytest.mark.parametrize("value", ["neglect", "null", "yes", "1e3", "é-ü", "---", "a\n---\nb",
                                    "😀 𝔸", "key: value", "\u2028", "'\""])
 def test_generated_front_matter_reads_back_exactly_as_mkdocs_reads_it(value):
