@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -13,6 +14,22 @@ from .core.dates import UTC, start_of_day
 from .core.items import Item, Kind
 from .project import Publication
 from .views import item_type
+
+
+# What XML 1.0 may hold (its Char production), less the control characters it only
+# tolerates (DEL and C1): RFC 5545 forbids those in calendar text too.
+_NOT_TEXT = re.compile(r"[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def plain_text(text: str) -> str:
+    """``text`` without the characters a feed or a calendar cannot hold: control
+    characters (other than tab and line breaks), U+FFFE, U+FFFF and lone surrogates.
+
+    lxml refuses to write them (the build stopped with a traceback) and readers refuse a
+    file that holds them. Reporting them in an item is content validation's job; this
+    keeps every feed and calendar well-formed whatever reaches it.
+    """
+    return _NOT_TEXT.sub("", text)
 
 
 def absolute(site_url: str, path: str) -> str:
@@ -29,8 +46,8 @@ def build_feeds(publication: Publication, site_url: str, title: str, description
     """
     feed = FeedGenerator()
     feed.id(absolute(site_url, ""))
-    feed.title(title)
-    feed.description(description)
+    feed.title(plain_text(title))
+    feed.description(plain_text(description))
     feed.link(href=absolute(site_url, ""), rel="alternate")
     feed.language("en-GB")
     items = publication.live_items if kind is None else publication.live_of_kind(kind)
@@ -46,9 +63,9 @@ def build_feeds(publication: Publication, site_url: str, title: str, description
         url = absolute(site_url, item.url)
         entry.id(url)
         entry.guid(url, permalink=True)
-        entry.title(f"Withdrawn: {item.title}")
+        entry.title(plain_text(f"Withdrawn: {item.title}"))
         entry.link(href=url)
-        entry.description(f"This was withdrawn on {moment:%d %B %Y}. {reason}")
+        entry.description(plain_text(f"This was withdrawn on {moment:%d %B %Y}. {reason}"))
         entry.published(publication.project.ledger[item.id].published_at)
         entry.updated(moment)
     for item in reversed(items):  # feedgen puts the last added first
@@ -56,9 +73,9 @@ def build_feeds(publication: Publication, site_url: str, title: str, description
         url = absolute(site_url, item.url)
         entry.id(url)
         entry.guid(url, permalink=True)
-        entry.title(item.title)
+        entry.title(plain_text(item.title))
         entry.link(href=url)
-        entry.description(item.summary)
+        entry.description(plain_text(item.summary))
         entry.published(item.publish_at)
         entry.updated(item.publish_at)
         entry.category([{"term": theme} for theme in item.themes])

@@ -106,6 +106,17 @@ def overdue_by_lead(publication: Publication) -> list[tuple[str, list[tuple[Acti
     return sorted(grouped.items(), key=lambda entry: (-len(entry[1]), entry[0]))
 
 
+# Spreadsheets run a cell that starts with one of these as a formula (CSV injection:
+# "=HYPERLINK(...)" in an action's evidence would become a live link, "@SUM(...)" a
+# calculation). The OWASP remedy: an apostrophe first, which spreadsheets show as text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(text: str) -> str:
+    """A CSV cell that a spreadsheet shows as the text, never runs as a formula."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
 def export_csv(item: Item, publication: Publication) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
@@ -113,8 +124,9 @@ def export_csv(item: Item, publication: Publication) -> str:
                      "evidence", "impact", "updated"])
     for state in summarise(item, today_of(publication)).states:
         a = state.action
-        writer.writerow([a.id, a.recommendation, a.action, a.lead, a.due.isoformat(), a.status,
-                         state.rag.value, a.evidence, a.impact, a.updated.isoformat() if a.updated else ""])
+        writer.writerow([csv_cell(cell) for cell in (
+            a.id, a.recommendation, a.action, a.lead, a.due.isoformat(), a.status,
+            state.rag.value, a.evidence, a.impact, a.updated.isoformat() if a.updated else "")])
     return out.getvalue()
 
 

@@ -3,9 +3,12 @@ and the view objects templates read. No MkDocs imports: adapters pass plain valu
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
 from functools import cached_property
+
+import yaml
+from markupsafe import Markup, escape
 
 from .core.items import Item, Kind
 from .core.themes import Theme
@@ -32,45 +35,69 @@ LISTING_INTROS = {
 }
 
 
-def _front_matter(**fields: str) -> str:
-    # JSON strings are valid YAML scalars, so any title is quoted safely.
-    lines = [f"{key}: {json.dumps(value)}" for key, value in fields.items()]
-    return "---\n" + "\n".join(lines) + "\n---\n"
+class FrontMatterError(ValueError):
+    """Settings that would not read back from a generated page's front matter unchanged."""
 
 
-def generated_pages(publication: Publication, existing: Iterable) -> list[tuple[str, str]]:
+def front_matter(**fields: str) -> str:
+    """YAML front matter holding exactly ``fields``, checked by reading it back.
+
+    Only the portal's own settings (a template, a type, a theme id) go here, never an
+    author's text: titles are given to MkDocs by ``SiteView.page_title``. Text YAML
+    cannot hold (a surrogate pair from ``json.dumps``, a line ``---``) would make MkDocs
+    show the front matter as the page's body, where Markdown lets HTML through.
+    """
+    text = yaml.safe_dump(fields, allow_unicode=True, sort_keys=False, width=float("inf"))
+    lines = text.splitlines()
+    if yaml.safe_load(text) != fields or any(line.rstrip() in ("---", "...") for line in lines):
+        raise FrontMatterError(f"generated front matter would not read back: {fields!r}")
+    return "---\n" + text + "---\n"
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    """A page the portal makes: its settings go into front matter, its title does not."""
+
+    src_uri: str
+    title: str
+    template: str
+    settings: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def content(self) -> str:
+        return front_matter(template=self.template, **dict(self.settings))
+
+
+def site_pages(publication: Publication, existing: Iterable) -> list[GeneratedPage]:
     """Listing and theme pages the site needs and the project does not provide itself."""
     have = {getattr(f, "src_uri", f) for f in existing}
     pages = []
     for kind in Kind:
-        src_uri = f"{kind.value}/index.md"
-        if src_uri not in have and kind is Kind.PROGRESS:
-            pages.append((src_uri, _front_matter(title="Action-plan progress",
-                                                 template="portal/dashboard.html")))
-        elif src_uri not in have:
-            pages.append((src_uri, _front_matter(
-                title=kind.plural, template="portal/listing.html", listing=kind.value)))
-    if "archive/index.md" not in have:
-        pages.append(("archive/index.md", _front_matter(title="Archived reports", template="portal/archive.html")))
-    if "search/index.md" not in have:
-        pages.append(("search/index.md", _front_matter(title="Search", template="portal/search.html")))
-    if "themes/index.md" not in have:
-        pages.append(("themes/index.md", _front_matter(
-            title="Themes", template="portal/themes.html")))
-    for theme in themes_in_use(publication):
-        src_uri = f"themes/{theme.id}.md"
-        if src_uri not in have:
-            pages.append((src_uri, _front_matter(
-                title=theme.label, template="portal/theme.html", theme=theme.id)))
-    return pages
+        if kind is Kind.PROGRESS:
+            pages.append(GeneratedPage(f"{kind.value}/index.md", "Action-plan progress",
+                                       "portal/dashboard.html"))
+        else:
+            pages.append(GeneratedPage(f"{kind.value}/index.md", kind.plural, "portal/listing.html",
+                                       (("listing", kind.value),)))
+    pages += [GeneratedPage("archive/index.md", "Archived reports", "portal/archive.html"),
+              GeneratedPage("search/index.md", "Search", "portal/search.html"),
+              GeneratedPage("themes/index.md", "Themes", "portal/themes.html")]
+    pages += [GeneratedPage(f"themes/{theme.id}.md", theme.label, "portal/theme.html",
+                            (("theme", theme.id),)) for theme in themes_in_use(publication)]
+    return [page for page in pages if page.src_uri not in have]
+
+
+def generated_pages(publication: Publication, existing: Iterable) -> list[tuple[str, str]]:
+    """(src_uri, content) of the listing and theme pages the site needs."""
+    return [(page.src_uri, page.content) for page in site_pages(publication, existing)]
 
 
 def notice_pages(publication: Publication) -> list[tuple[str, str]]:
     """Pages that replace withdrawn and archived items, at the items' own addresses."""
     pages = []
-    for item_id, kind in sorted(publication.notice_pages.items()):
+    for item_id in sorted(publication.notice_pages):
         item = publication.project.items[item_id]
-        pages.append((item.src_uri, _front_matter(title=item.title, template="portal/notice.html")))
+        pages.append((item.src_uri, front_matter(template="portal/notice.html")))
     return pages
 
 
@@ -99,6 +126,8 @@ class SiteView:
         self._by_src = {item.src_uri: item for item in publication.live_items}
         self._notices = {publication.project.items[i].src_uri: publication.project.items[i]
                          for i in publication.notice_pages}
+        self._generated_titles = {page.src_uri: page.title
+                                  for page in site_pages(publication, publication.project.files)}
 
     @property
     def preview(self) -> bool:
@@ -114,6 +143,25 @@ class SiteView:
     def notice_for(self, src_uri: str) -> Item | None:
         """The withdrawn or archived item whose notice page this is, or None."""
         return self._notices.get(src_uri)
+
+    def page_title(self, src_uri: str) -> str | None:
+        """The title, as plain text, of a page the portal owns: a live item's, a notice's
+        or a generated page's. None for the project's own pages (their front matter
+        gives theirs)."""
+        item = self._by_src.get(src_uri) or self._notices.get(src_uri)
+        if item is not None:
+            return item.title
+        return self._generated_titles.get(src_uri)
+
+    def page_title_html(self, src_uri: str) -> Markup | None:
+        """``page_title`` escaped, for ``page.meta["title"]``.
+
+        Material's templates print a page's title as HTML, unescaped, so the title MkDocs
+        holds must already be escaped; as ``Markup`` it is not escaped twice where a
+        template escapes (main.html's ``<title>``, Material's ``| e``).
+        """
+        title = self.page_title(src_uri)
+        return None if title is None else escape(title)
 
     def notice_view(self, item_id: str) -> NoticeView:
         return build_notice(self.publication.project.items[item_id], self.publication,

@@ -285,7 +285,11 @@ class PortalPlugin(BasePlugin[PortalConfig]):
                          files: Files) -> str:
         """Choose the item's template and show its title as text, whatever it holds; take
         HTML comments out of a page that is not an item (an item's body comes without
-        them from the project: ``core.text``)."""
+        them from the project: ``core.text``).
+
+        Titles of the pages the portal owns (items, notices, generated pages) come from
+        the site view, never from text MkDocs parsed as front matter.
+        """
         assert self.site is not None
         item = self.site.item_for(page.file.src_uri)
         if item is None:
@@ -294,15 +298,14 @@ class PortalPlugin(BasePlugin[PortalConfig]):
             except UnclosedComment as exc:
                 raise PluginError(f"{_shown(config, page.file.src_uri)}: body: {exc}: close it, or "
                                   "delete the comment (comments are never published)") from exc
-        notice = self.site.notice_for(page.file.src_uri)
-        if notice is not None:
-            page.meta["title"] = html.escape(notice.title)
+        title = self.site.page_title_html(page.file.src_uri)
+        if title is not None:
+            page.meta["title"] = title
         # The tabs and listings do the finding: no sidebar navigation (it would also be
         # rendered into every page, MkDocs' quadratic cost on a large site).
         page.meta.setdefault("hide", ["navigation", "toc"] if page.is_homepage else ["navigation"])
         if item is not None:
             page.meta["template"] = f"portal/{item.kind.value}.html"
-            page.meta["title"] = html.escape(item.title)
         elif page.is_homepage and "template" not in page.meta:
             page.meta["template"] = "portal/home.html"
         return markdown
