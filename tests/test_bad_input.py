@@ -171,6 +171,14 @@ CASES += [
                                   "  dfe: {sent_on: 2026-01-06}\n"},
      "embargo/reviews/example-review.yaml: circulation.natinal-panel: no circulation rule 'natinal-panel' "
      "(the rules are national-panel, ofsted, dfe; did you mean 'national-panel'?)"),
+    ("bidi-in-withdrawal-reason", {"embargo/reviews/example-review.yaml":
+                                   "withdrawal:\n  on: 2026-11-19\n  reason_public: \"Removed \u202eredro truoc\"\n"
+                                   "  authorised_by: Independent Scrutineer\n"},
+     "embargo/reviews/example-review.yaml: withdrawal.reason_public: contains U+202E"),
+    ("newline-in-withdrawal-authority", {"embargo/reviews/example-review.yaml":
+                                         "withdrawal:\n  on: 2026-11-19\n  reason_public: Removed.\n"
+                                         "  authorised_by: \"Scrutineer\\nBcc: x@example.org\"\n"},
+     "embargo/reviews/example-review.yaml: withdrawal.authorised_by: runs over more than one line"),
     ("unclosed-comment", {"content/reviews/child-n.md": review().replace("Body.", "Body. <!-- editor note")},
      "content/reviews/child-n.md: body: line 14: an HTML comment '<!--' is never closed with '-->'"),
 ]

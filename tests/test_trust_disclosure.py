@@ -221,3 +221,21 @@ def test_a_pdf_replaced_with_the_same_size_and_mtime_is_scanned_again(site, wher
     assert result.exit_code == 1  # the review is live and protected: taking it down is refused
     assert "holds a name or place on the deny-list of reviews/child-r" in result.stderr
     assert "olstenholme" not in result.stderr
+
+
+def test_a_withdrawal_notice_never_shows_a_listed_name(site):
+    """Promise: the public reason of a withdrawal (shown on the withdrawal notice, which a
+    court order requires to go out) is scanned like every public field; a listed name in
+    it stops the build, naming the register file and field, never the name."""
+    assert site.build().exit_code == 0  # example-review is published and in the ledger
+    add_identifiers(site, "reviews/example-review", "Wolstenholme\n")
+    register = site.root / "embargo/reviews/example-review.yaml"
+    register.write_text(register.read_text() + "withdrawal:\n  on: 2026-11-19\n"
+                        "  reason_public: \"Removed at the request of Mrs Wolstenholme’s solicitor.\"\n"
+                        "  authorised_by: Independent Scrutineer\n")
+    before = sorted(p.read_bytes() for p in site.site.rglob("*") if p.is_file())
+    built = site.build()
+    assert built.exit_code == 1
+    assert "embargo/reviews/example-review.yaml: withdrawal.reason_public:" in built.output
+    assert "olstenholme" not in built.output
+    assert sorted(p.read_bytes() for p in site.site.rglob("*") if p.is_file()) == before

@@ -61,6 +61,9 @@ def texts_of(item: Item, project: Project) -> list[tuple[str, str, str]]:
         if metadata is None:
             metadata = pdf_metadata(project.docs_dir / attachment)
         texts += [(shown, f"metadata {key}", value) for key, value in metadata]
+    withdrawal = getattr(project.register.get(item.id), "withdrawal", None)
+    if withdrawal is not None:  # its public reason is shown on the withdrawal notice
+        texts.append((f"embargo/{item.id}.yaml", "withdrawal.reason_public", withdrawal.reason_public))
     return texts
 
 

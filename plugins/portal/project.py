@@ -265,7 +265,21 @@ class Project:
                                     ledger_file)
         for witness in witnesses:
             findings += witness_findings(witness, self.ledger, self.hashes, tz, ledger_file)
-        return Publication(now, self, decisions, findings)
+        publication = Publication(now, self, decisions, findings)
+        findings += self._notice_disclosures(publication.notice_pages)
+        return publication
+
+    def _notice_disclosures(self, notices: dict[str, str]) -> list[Finding]:
+        """Identifying details a withdrawal or archive notice would show (its title, the
+        public reason): the notice must go out (a court order), so the detail stops the
+        build rather than the page."""
+        shown_on_notice = {"title", "withdrawal.reason_public"}
+        return [error(found.file, found.where, "notice-discloses",
+                      f"{found.message}; the {notices[item_id]} notice shows this field, so "
+                      "nothing is published until it is changed", item_id)
+                for item_id in sorted(notices)
+                for found in self.disclosures.get(item_id, ())
+                if found.where in shown_on_notice and not found.acknowledged]
 
     def _ledger_shown(self) -> str:
         if self.ledger_path is None:

@@ -24,6 +24,7 @@ from typing import Any
 
 from .dates import DateError, parse_date
 from .findings import Finding, error, errors_in, warning
+from .text import refused_character
 
 
 @dataclass(frozen=True)
@@ -157,7 +158,13 @@ def parse_entry(data: Any, path: str, item_id: str) -> tuple[RegisterEntry | Non
             fail("withdrawal", "expected {on: YYYY-MM-DD, reason_public: ..., authorised_by: ...}")
         else:
             on = a_date(raw_w["on"], "withdrawal.on")
-            if on:
+            texts_ok = True
+            for name, multiline in (("reason_public", True), ("authorised_by", False)):
+                problem = refused_character(str(raw_w[name]), multiline=multiline)
+                if problem:  # reason_public is shown on the public withdrawal notice
+                    fail(f"withdrawal.{name}", problem)
+                    texts_ok = False
+            if on and texts_ok:
                 withdrawal = Withdrawal(on, str(raw_w["reason_public"]), str(raw_w["authorised_by"]))
 
     acknowledged = data.get("acknowledged")
