@@ -141,6 +141,12 @@ CASES += [
      "mkdocs.yml: plugins.portal.closure_days: expected a list of dates"),
     ("timezone-not-text", {"mkdocs.yml": Edit("      timezone: Europe/London\n", "      timezone: 5\n")},
      "mkdocs.yml: plugins.portal.timezone: expected text"),
+    ("script-as-support-link", {"mkdocs.yml": Edit("      support_url: support/\n",
+                                                   '      support_url: "javascript:alert(1)"\n')},
+     "mkdocs.yml: plugins.portal.support_url: expected a path on the site (e.g. support/) or an https:// address, "
+     "got 'javascript:alert(1)'"),
+    ("witness-not-a-web-address", {"mkdocs.yml": Edit('      witness_url: ""\n', '      witness_url: "file:///etc/passwd"\n')},
+     "mkdocs.yml: plugins.portal.witness_url: expected an https:// address"),
     ("publication-time-not-a-time", {"mkdocs.yml": Edit('      publication_time: "00:01"\n',
                                                         '      publication_time: "25:00"\n')},
      "mkdocs.yml: plugins.portal.publication_time: 25:00 is not a real time of day"),

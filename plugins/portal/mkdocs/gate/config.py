@@ -31,6 +31,27 @@ class Typed(c.Type):
         return value
 
 
+class Link(Typed):
+    """A link the site shows (``href``): a path on the site or an http(s) address, never
+    ``javascript:`` or ``data:``, which would run in readers' browsers."""
+
+    def __init__(self, default: str, *, web_only: bool = False) -> None:
+        super().__init__(str, "a path on the site (e.g. support/) or an https:// address",
+                         default=default)
+        self.web_only = web_only
+
+    def run_validation(self, value):
+        value = super().run_validation(value)
+        from urllib.parse import urlsplit
+
+        scheme = urlsplit(value.strip()).scheme.lower()
+        if value and (scheme not in ("", "http", "https") or (self.web_only and scheme == "")
+                      or any(ord(ch) < 32 for ch in value)):
+            raise ValidationError(f"expected {'an https:// address' if self.web_only else self.expected}, "
+                                  f"got {value!r}")
+        return value
+
+
 def _text(default: str) -> Typed:
     return Typed(str, "text (in quotes if it could be read as something else)", default=default)
 
@@ -85,7 +106,7 @@ class PortalConfig(Config):
     """The partnership's name as shown in the header and footer (default: site_name)."""
     support_notice = _text(DEFAULT_SUPPORT_NOTICE)
     """The content notice shown at the top of review and case-study pages."""
-    support_url = _text("support/")
+    support_url = Link("support/")
     """Where the content notice points for more sources of support."""
     archive_contact = _text("")
     """Who to ask for an archived report or an accessible format (an email address)."""
@@ -112,7 +133,7 @@ class PortalConfig(Config):
     """Where ``portal digest`` addresses the monthly digest."""
     outbox = _text("outbox")
     """Where .eml files are written, relative to mkdocs.yml."""
-    witness_url = c.Type(str, default="")
+    witness_url = Link("", web_only=True)
     """The live site's ``api/publications.json`` (e.g. https://reviews.example.org/api/publications.json):
     a second record of what was published, checked against the ledger at each public build.
     The previous build's copy in the site folder is always checked; set this where that
