@@ -498,3 +498,13 @@ def test_real_now_is_used_for_the_future_check():
     """The cross-checks use the real clock, never --now: a sanity check of the clock the
     tests assume (NOW, 20 November 2026, is in the past)."""
     assert at("2026-11-20 12:00") < datetime.now(UTC)
+
+
+def test_check_finds_a_deleted_ledger_line_as_the_build_does(published):
+    """Promise: `portal check` (what staff run before a publication day) reads the same
+    witness as `portal build`, so a deleted ledger line is an error there too."""
+    line = original_line(published)
+    ledger_path(published).write_text(ledger_path(published).read_text().replace(line + "\n", ""))
+    checked = published.check()
+    assert checked.exit_code == 1
+    assert "lists reviews/example-review as published" in checked.stderr

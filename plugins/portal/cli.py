@@ -399,7 +399,7 @@ class _LogHandler(logging.Handler):
 @click.option("-f", "--config-file", default=CONFIG_FILE, show_default=True)
 def check(now_text: str | None, as_json: bool, config_file: str) -> None:
     """Validate content and register and every publication rule; exit 1 on any error."""
-    config, plugin, project, publication, tz = _open_project(config_file, now_text)
+    config, plugin, project, publication, tz = _open_project(config_file, now_text, with_witnesses=True)
     now = publication.now
     findings = list(project.findings)
     if not project.errors:
@@ -483,8 +483,9 @@ def _print_states(states: list[dict], now: datetime, tz) -> None:
         console.print(f" - {why}" if why else "", markup=False)
 
 
-def _open_project(config_file: str, now_text: str | None = None):
-    """Load mkdocs.yml, the project and its publication decision at ``now``."""
+def _open_project(config_file: str, now_text: str | None = None, *, with_witnesses: bool = False):
+    """Load mkdocs.yml, the project and its publication decision at ``now``; with
+    ``with_witnesses``, the ledger is checked against the public site as a build checks it."""
     from mkdocs.exceptions import PluginError
 
     config, plugin = _load(config_file)
@@ -494,7 +495,8 @@ def _open_project(config_file: str, now_text: str | None = None):
         project = plugin.load_project(config)
     except (PluginError, SettingsError) as exc:
         raise ContentErrors(str(exc)) from exc
-    return config, plugin, project, project.decide(now), tz
+    witnesses = plugin.read_witnesses(config) if with_witnesses and not project.errors else ()
+    return config, plugin, project, project.decide(now, witnesses=witnesses), tz
 
 
 def _require_valid(project) -> None:

@@ -154,7 +154,7 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         elif self.preview:
             self.publication = self.project.preview(now, datetime.now(UTC))
         else:
-            self.publication = self.project.decide(now, witnesses=self._witnesses(config))
+            self.publication = self.project.decide(now, witnesses=self.read_witnesses(config))
         self._blocked = None
         errors = self.project.errors or self.publication.findings
         if errors:
@@ -369,7 +369,7 @@ class PortalPlugin(BasePlugin[PortalConfig]):
 
         return _IMG.sub(drop_image, _LINK.sub(unlink, html_text))
 
-    def _witnesses(self, config: MkDocsConfig) -> list:
+    def read_witnesses(self, config: MkDocsConfig) -> list:
         """The public records the ledger must agree with: the site this build replaces
         and the configured ``witness_url``. One that cannot be read is a warning."""
         from ...witness import WitnessError, site_witness, url_witness
