@@ -508,3 +508,18 @@ def test_check_finds_a_deleted_ledger_line_as_the_build_does(published):
     checked = published.check()
     assert checked.exit_code == 1
     assert "lists reviews/example-review as published" in checked.stderr
+
+
+def test_a_link_typed_into_a_body_never_leads_to_a_withdrawn_review(published):
+    """Promise: once a review is withdrawn, a link to it written by hand in another live
+    page's Markdown is removed (and reported), as for any review that is not live; the
+    withdrawal notice itself stays at its address."""
+    briefing = published.root / "content/briefings/example-briefing.md"
+    text = briefing.read_text().replace("---\n", "---\nchanges:\n  - on: 2026-11-19\n    note: A link added.\n", 1)
+    briefing.write_text(text + "\nRead [the full review](../reviews/example-review.md).\n")
+    withdraw_example(published, "2026-11-18")
+    result = published.build()
+    assert result.exit_code == 0, result.output
+    page = (published.site / "briefings/example-briefing/index.html").read_text()
+    assert "the full review" in page and "reviews/example-review" not in page
+    assert (published.site / "reviews/example-review/index.html").is_file()

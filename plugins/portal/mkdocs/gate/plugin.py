@@ -397,8 +397,11 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         return self._blocked
 
     def _compute_blocked(self) -> set[str]:
+        """Every withheld path but the archive notices: a withdrawn review's notice page
+        exists, but no other page links to it or names it (as ``Publication.is_public``)."""
         assert self.publication is not None
-        notices = {self.publication.project.items[i].src_uri for i in self.publication.notice_pages}
+        notices = {self.publication.project.items[i].src_uri
+                   for i, form in self.publication.notice_pages.items() if form == "archived"}
         return {re.sub(r"\.md$", "", path) for path in self.publication.withheld_paths - notices}
 
 
