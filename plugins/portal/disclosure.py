@@ -7,7 +7,6 @@ import dataclasses
 import json
 import os
 import secrets
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING
 from pypdf import PdfReader
 
 from .cache import key_of
+from .workspace import write_atomic
 from .core.anonymise import (NORMALISATION, DenyList, candidate_phrases, deny_words, detect, finding_id,
                              phrase_hash)
 from .core.items import Item
@@ -447,7 +447,7 @@ def add_identifiers(path: Path, item_id: str, phrases: list[str]) -> int:
     if legacy is not None:
         lines.append(f"legacy-salt {legacy.salt}\n")
         lines += [f"legacy {legacy_lengths[digest]} {digest}\n" for digest in sorted(legacy.hashes)]
-    _write_atomically(path, "".join(lines))
+    write_atomic(path, "".join(lines).encode("utf-8"))
     return added
 
 
@@ -472,17 +472,3 @@ def _project_salt(path: Path, item_id: str) -> str:
         if deny.version >= NORMALISATION:
             return deny.salt
     return secrets.token_hex(16)
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -246,7 +246,7 @@ def digest_pack(items: list[Item], month: str, project: Project, smtp: SmtpSetti
 
 def write_eml(pack: Pack) -> Path:
     """Write the pack's .eml in one step (never half a message in the outbox)."""
-    from .register_io import write_atomic
+    from .workspace import write_atomic
 
     write_atomic(pack.path, bytes(pack.message))
     return pack.path

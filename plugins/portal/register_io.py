@@ -11,8 +11,6 @@ file's mode, so a crash or a full disk leaves the previous register whole.
 from __future__ import annotations
 
 import io
-import os
-import secrets
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +19,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
 from . import frontmatter
+from .workspace import write_atomic
 from .core.findings import errors_in
 from .core.register import RegisterEntry, parse_entry
 
@@ -94,47 +93,6 @@ def _dump(document: CommentedMap, leading_comments: str) -> bytes:
     if leading_comments:
         text = leading_comments.rstrip("\n") + "\n" + text
     return text.encode("utf-8")
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` by ``data`` in one step: a reader (or a crash) sees the old file or
-    the new one, never half of one. An existing file keeps its mode; a new one gets the
-    usual mode for the user's umask."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
-    try:
-        mode = os.stat(path).st_mode & 0o7777
-    except FileNotFoundError:
-        mode = None
-    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        try:
-            if mode is not None:
-                os.fchmod(handle, mode)
-            view = memoryview(data)
-            while view:
-                view = view[os.write(handle, view):]
-            os.fsync(handle)
-        finally:
-            os.close(handle)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    _fsync_folder(path.parent)
-
-
-def _fsync_folder(folder: Path) -> None:
-    try:
-        handle = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(handle)
-    except OSError:
-        pass  # some filesystems cannot sync a folder; the rename is still atomic
-    finally:
-        os.close(handle)
 
 
 def _is_complete(record: Any) -> bool:

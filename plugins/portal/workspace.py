@@ -22,6 +22,7 @@ import errno
 import fcntl
 import json
 import os
+import secrets
 import shutil
 import socket
 import tempfile
@@ -252,6 +253,34 @@ def append_durably(path: Path, lines: list[str], header: str = "") -> None:
         _fsync_folder(path.parent)
 
 
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace ``path`` by ``data`` in one step: a reader (or a crash) sees the old file or
+    the new one, never half of one. An existing file keeps its mode; a new one gets the
+    usual mode for the user's umask."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+    try:
+        mode = os.stat(path).st_mode & 0o7777
+    except FileNotFoundError:
+        mode = None
+    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        try:
+            if mode is not None:
+                os.fchmod(handle, mode)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(handle, view):]
+            os.fsync(handle)
+        finally:
+            os.close(handle)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    _fsync_folder(path.parent)
+
+
 def _fsync_folder(folder: Path) -> None:
     try:
         handle = os.open(folder, os.O_RDONLY)
@@ -260,7 +289,7 @@ def _fsync_folder(folder: Path) -> None:
     try:
         os.fsync(handle)
     except OSError:
-        pass  # some filesystems cannot sync a folder; the file itself is on disk
+        pass  # some filesystems cannot sync a folder; the rename is still atomic
     finally:
         os.close(handle)
 
