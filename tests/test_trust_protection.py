@@ -523,3 +523,31 @@ def test_a_link_typed_into_a_body_never_leads_to_a_withdrawn_review(published):
     page = (published.site / "briefings/example-briefing/index.html").read_text()
     assert "the full review" in page and "reviews/example-review" not in page
     assert (published.site / "reviews/example-review/index.html").is_file()
+
+
+def test_due_tries_only_protections_that_block_and_finds_the_same_instant(site):
+    """Promise (and the speed trick's proof): `due` skips the end of a protection that
+    blocks nothing, and finds the same next change as trying every protection's end:
+    here a review archived too early (blocked until its anniversary) among others whose
+    protections block nothing."""
+    from mkdocs.config import load_config
+
+    from portal.schedule import change_candidates, next_change
+
+    for n in range(3):
+        site.review(f"r{n}", publish_at=f"2026-0{n + 1}-20", approved_on="2026-01-05")
+    site.review("early", publish_at="2026-03-10", approved_on="2026-01-05")
+    assert site.build().exit_code == 0
+    early = site.root / "content/reviews/early.md"
+    early.write_text(early.read_text().replace("status: approved", "archived: true\nstatus: approved"))
+    config = load_config(str(site.root / "mkdocs.yml"))
+    project = config.plugins["portal"].load_project(config)
+    now = at("2026-11-20 12:00")
+    blocked = {f.item for f in project.decide(now).findings if f.item}
+    assert blocked == {"reviews/early"}
+    assert len(change_candidates(project, now, blocked)) < len(change_candidates(project, now))
+    fast, slow = next_change(project, now), next_change(project, now, every_candidate=True)
+    assert fast == slow and fast is not None
+    assert fast.at == at("2027-03-10 00:01")
+    for now in (at("2026-02-01"), at("2026-03-01"), at("2027-06-01")):
+        assert next_change(project, now) == next_change(project, now, every_candidate=True)
