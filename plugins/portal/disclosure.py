@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,8 +16,8 @@ from pypdf import PdfReader
 
 from .cache import key_of
 from .workspace import write_atomic
-from .core.anonymise import (NORMALISATION, DenyList, candidate_phrases, deny_words, detect, finding_id,
-                             phrase_hash)
+from .core.anonymise import (NORMALISATION, DenyList, candidate_phrases, detect, finding_id, phrase_hash,
+                             spellings)
 from .core.items import Item
 
 if TYPE_CHECKING:
@@ -60,7 +61,7 @@ def texts_of(item: Item, project: Project) -> list[tuple[str, str, str]]:
         metadata = project.pdf_meta.get(attachment)
         if metadata is None:
             metadata = pdf_metadata(project.docs_dir / attachment)
-        texts += [(shown, f"metadata {key}", value) for key, value in metadata]
+        texts += [(shown, where, value) for where, value in metadata]
     withdrawal = getattr(project.register.get(item.id), "withdrawal", None)
     if withdrawal is not None:  # its public reason is shown on the withdrawal notice
         texts.append((f"embargo/{item.id}.yaml", "withdrawal.reason_public", withdrawal.reason_public))
@@ -90,13 +91,24 @@ def _strings(where: str, value):
 
 
 def pdf_metadata(path: Path) -> list[tuple[str, str]]:
-    """The document information (Author, Title, Subject, Keywords...) and the XMP packet."""
+    """(where, text) for a PDF's text outside its pages: the document information
+    (``metadata Author``, Title, Subject, Keywords...), the XMP packet (``metadata XMP``),
+    and what a PDF reader shows besides the pages (``pdf.shown_parts``: comments,
+    bookmarks, form fields)."""
+    from .pdf import shown_parts
+
     reader = PdfReader(path)
-    fields = [(str(key).lstrip("/"), str(value)) for key, value in (reader.metadata or {}).items()]
+    fields = [(f"metadata {str(key).lstrip('/')}", str(value)) for key, value in (reader.metadata or {}).items()]
     root = reader.trailer["/Root"]
     if "/Metadata" in root:
-        fields.append(("XMP", root["/Metadata"].get_object().get_data().decode("utf-8", "replace")))
-    return fields
+        fields.append(("metadata XMP", root["/Metadata"].get_object().get_data().decode("utf-8", "replace")))
+    try:
+        return fields + shown_parts(reader)
+    except Exception as exc:  # noqa: BLE001 - a damaged comment or outline, of any kind
+        from .pdf import PdfProblem
+
+        raise PdfProblem(f"its comments, bookmarks or form fields cannot be read ({exc}): export it "
+                         "again from the source document") from exc
 
 
 def find_disclosures(project: Project) -> dict[str, list[Disclosure]]:
@@ -435,13 +447,15 @@ def add_identifiers(path: Path, item_id: str, phrases: list[str]) -> int:
         legacy_lengths = _lengths_by_hash(path, "legacy " if old.legacy is not None else "")
     added = 0
     for phrase in phrases:
-        words = deny_words(phrase)
-        digest = phrase_hash(salt, " ".join(words))
-        if not words or digest in hashes:
-            continue
-        hashes[digest] = None
-        lengths[digest] = len(words)
-        added += 1
+        new = False
+        for words in spellings(phrase):  # Jürgen Müller is also listed as Juergen Mueller
+            digest = phrase_hash(salt, " ".join(words))
+            if not words or digest in hashes:
+                continue
+            hashes[digest] = None
+            lengths[digest] = len(words)
+            new = True
+        added += new
     lines = [DENY_HEADER.format(item_id=item_id), f"version {NORMALISATION}\n", f"salt {salt}\n"]
     lines += [f"{lengths[digest]} {digest}\n" for digest in hashes]
     if legacy is not None:
@@ -472,3 +486,98 @@ def _project_salt(path: Path, item_id: str) -> str:
         if deny.version >= NORMALISATION:
             return deny.salt
     return secrets.token_hex(16)
+
+
+# --- what MkDocs publishes that is not an item: pages, copied files, theme labels -----------
+
+BINARY_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".ico", ".bmp", ".tif",
+                             ".tiff", ".woff", ".woff2", ".ttf", ".otf", ".eot", ".zip", ".gz", ".mp3",
+                             ".mp4", ".webm", ".ogg", ".wav", ".docx", ".xlsx", ".pptx", ".odt"})
+"""Files read as binary: not scanned as text (a PDF's text and metadata are read)."""
+
+
+SCRIPT_SUFFIXES = frozenset({".json", ".js", ".mjs", ".geojson", ".webmanifest"})
+_SCRIPT_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})|\\x([0-9a-fA-F]{2})")
+"""JSON's and JavaScript's escapes (``J\\u00fcrgen``): read as the letters a page shows."""
+
+
+def page_texts(project: Project, markdown_extensions: tuple[str, ...]):
+    """(file, where, text) for everything under ``content/`` that MkDocs publishes and that
+    is not an item or in an item's folder: Markdown pages (about, home) as MkDocs renders
+    them (front matter included, comments out), every other file whose bytes are text
+    (.txt, .html, .csv, .json, .xml, .svg, .js, .css...), and PDFs (text, metadata,
+    comments); and each theme's label and description. Also the errors of PDFs that
+    cannot be read."""
+    from .core.text import UnclosedComment, strip_html_comments
+    from .project import is_item_area
+
+    texts, problems = [], []
+    for path in sorted(project.files):
+        if is_item_area(path):
+            continue  # items, their attachments, and files withheld (``Publication.withheld_paths``)
+        shown = f"{project.docs_dir.name}/{path}"
+        suffix = os.path.splitext(path)[1].lower()
+        if suffix == ".pdf":
+            texts += _pdf_texts(project, path, shown, problems)
+            continue
+        if suffix in BINARY_SUFFIXES:
+            continue
+        try:
+            data = (project.docs_dir / path).read_bytes()
+        except OSError:
+            continue
+        if b"\0" in data[:8192]:
+            continue  # binary
+        text = data.decode("utf-8", "replace")
+        if suffix in markdown_extensions:
+            try:
+                text = strip_html_comments(text)  # as the gate's on_page_markdown does
+            except UnclosedComment:
+                pass  # the build stops on it; the source is scanned meanwhile
+        elif suffix in SCRIPT_SUFFIXES and "\\" in text:
+            text = _SCRIPT_ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
+        texts.append((shown, "body", text))
+    themes = project.settings.themes
+    source = getattr(themes, "source", "themes.yml")
+    for position, theme in enumerate(themes, start=1):
+        texts.append((source, f"themes[{position}].label", theme.label))
+        texts.append((source, f"themes[{position}].description", theme.description))
+    return texts, problems
+
+
+def _pdf_texts(project: Project, path: str, shown: str, problems: list) -> list[tuple[str, str, str]]:
+    try:
+        return [(shown, "text", project.pdf_text(path))] + [
+            (shown, where, value) for where, value in pdf_metadata(project.docs_dir / path)]
+    except Exception as exc:  # noqa: BLE001 - pypdf and PDFium raise many kinds
+        problems.append(_unreadable(shown, exc))
+        return []
+
+
+def _unreadable(shown: str, exc: Exception):
+    from .core.findings import error
+
+    return error(shown, "", "bad-pdf", f"the PDF cannot be read ({exc}), so it cannot be checked for "
+                 "names: export it again from the source document")
+
+
+def page_disclosures(project: Project, markdown_extensions: tuple[str, ...]):
+    """An error for each published text that is not an item's and holds a name or place
+    on any review's deny-list (a page, a copied file, a theme label): unlike an item,
+    which is held back, it stops the build. The finding names the file, the field and the
+    line, never the name."""
+    from .core.findings import error
+
+    index = DenyIndex(project.deny_lists)
+    if not index:
+        return []
+    texts, findings = page_texts(project, markdown_extensions)
+    for file, where, text in texts:
+        for owner in cached_owners(project, index, text, []):
+            line = index.line_of(text, owner, [])
+            field = f"{where} (line {line})" if line else where
+            findings.append(error(file, field, "deny-list",
+                                  f"holds a name or place on the deny-list of {owner} (the list holds "
+                                  "hashes only, so check the text for the real names and places you "
+                                  "entered): remove it"))
+    return findings

@@ -36,7 +36,8 @@ from .core.register import RegisterEntry, parse_entry
 from .core.settings import Settings
 from .core.themes import ThemeVocabulary, vocabulary_from_data
 from .core.validate import kind_of, public_body, validate_body, validate_item
-from .disclosure import Disclosure, Scans, find_disclosures, older_deny_list_message, pdf_metadata, read_deny_list
+from .disclosure import (Disclosure, Scans, find_disclosures, older_deny_list_message, page_disclosures, pdf_metadata,
+                         read_deny_list)
 from .pdf import PdfFacts, PdfProblem, extract_text, read_facts
 
 # MkDocs renders all of these as pages; an item must be .md so that the rules see it.
@@ -132,7 +133,9 @@ def load_themes(path: Path, project_dir: Path) -> ThemeVocabulary:
         )
     try:
         data = frontmatter.load_yaml(read_utf8(path))
-        return vocabulary_from_data(data)
+        vocabulary = vocabulary_from_data(data)
+        vocabulary.source = shown  # named by the disclosure gate (disclosure.page_texts)
+        return vocabulary
     except (frontmatter.FrontMatterError, ValueError) as exc:
         raise SettingsError(f"{shown}: {exc}") from exc
 
@@ -491,6 +494,7 @@ def load_project(root: Path, settings: Settings, docs_dir: str = "content",
         project.scans.cancel()  # nothing is decided: the scans are not needed
     _load_ledger(project, root / register_dir / "ledger", f"{register_dir}/ledger")
     _load_deny_lists(project, root / register_dir, register_dir)
+    project.findings += page_disclosures(project, MARKDOWN_EXTENSIONS)  # pages, copied files, themes
     return project
 
 
@@ -568,7 +572,7 @@ def _read_attachments(project: Project, prefix: str) -> None:
             full = project.docs_dir / path
             # By content, never size and mtime: cp -p, rsync -a and unzip keep both when
             # they replace a file, and a replaced PDF must be read (and scanned) again.
-            key = key_of("pdf-facts", path, hashlib.sha256(full.read_bytes()).digest())
+            key = key_of("pdf-facts-2", path, hashlib.sha256(full.read_bytes()).digest())  # 2: comments, outline
             cached = project.cache.get("pdf-facts", key)
             if cached is not None:
                 data = json.loads(cached)

@@ -200,14 +200,40 @@ def normalise_words(text: str) -> list[str]:
 
 NORMALISATION = 2
 """The version of ``deny_words``, written in each deny-list file. Version 2 (NFKC,
-casefold, accents and invisible characters removed, apostrophes dropped) hashes a phrase
-of plain ASCII words exactly as version 1 did, so older lists keep matching those."""
+casefold, accents and invisible characters removed, apostrophes dropped, Cyrillic and
+Greek lookalikes read as Latin letters) hashes a phrase of plain ASCII words exactly as
+version 1 did, so older lists keep matching those."""
 
 _LETTERS = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe",
                           "ı": "i", "ħ": "h", "ŧ": "t", "ĸ": "k", "ŋ": "n", "ŀ": "l", "ʼ": None,
                           "'": None, "’": None, "‘": None, "`": None, "´": None, "ʹ": None, "′": None})
 """Letters that Unicode does not decompose into a base letter and an accent, as people type
 them without it (Łukasz, Lukasz); and apostrophes, dropped (O'Neill, O’Neill, ONeill)."""
+
+CONFUSABLES = {
+    # Cyrillic capitals and small letters drawn as Latin ones (Unicode's confusables.txt)
+    "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P", "С": "C",
+    "Т": "T", "Х": "X", "У": "Y", "І": "I", "Ј": "J", "Ѕ": "S", "Ԁ": "D", "Ԛ": "Q", "Ԝ": "W", "Ӏ": "I",
+    "Ү": "Y", "Һ": "H", "Ғ": "F",
+    "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "і": "i", "ј": "j",
+    "ѕ": "s", "ԁ": "d", "ԛ": "q", "ԝ": "w", "һ": "h", "ӏ": "l", "ү": "y", "ѵ": "v", "ɡ": "g",
+    "ї": "ï", "ё": "ë", "ӧ": "ö", "ӓ": "ä", "ӱ": "ü", "ѐ": "è",
+    # Greek capitals drawn as Latin ones, and the small letters that look Latin
+    "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N",
+    "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X", "Ϲ": "C", "Ϳ": "J",
+    "α": "a", "ο": "o", "ν": "v", "ι": "i", "κ": "k", "ρ": "p", "υ": "u", "χ": "x", "ϲ": "c",
+    "ϳ": "j", "ɑ": "a", "ɩ": "i", "ɪ": "i",
+}
+"""Letters of other scripts that look like Latin ones (``Wolstenhоlme`` with a Cyrillic о
+reads as Wolstenholme), read as those Latin letters before the case is folded: a small
+table of the common Cyrillic and Greek lookalikes, taken from Unicode's confusables list
+(UTS #39) rather than that whole list, whose mappings to several letters would also fold
+ordinary Latin spellings. Capitals and small letters are mapped separately, as they look
+different (Greek Η is H, η is not)."""
+_LOOKALIKES = str.maketrans(CONFUSABLES)
+_GERMAN = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue"})
+"""German transliteration (Müller, Mueller): read as another spelling of the same name.
+(ß needs nothing here: case folding already makes it ss.)"""
 _WORD = re.compile(r"[^\W_]+")
 
 
@@ -223,15 +249,36 @@ def _unseen() -> re.Pattern:
     return re.compile("[" + "".join(re.escape(c) for c in chars) + "]+")
 
 
-def deny_words(text: str) -> list[str]:
+def deny_words(text: str, transliterate: bool = False) -> list[str]:
     """The words of ``text`` as every deny-list compares them (``NORMALISATION``): full-width
-    and compatibility forms folded (NFKC), case folded, accents and invisible characters
-    removed, letters such as ł read as l, apostrophes dropped; a word is a run of letters
-    and digits."""
-    text = unicodedata.normalize("NFKC", text).casefold()
+    and compatibility forms folded (NFKC), Cyrillic and Greek lookalikes read as Latin
+    (``CONFUSABLES``), case folded, accents and invisible characters removed, letters such
+    as ł read as l, apostrophes dropped; a word is a run of letters and digits.
+    ``transliterate`` spells ä, ö and ü as ae, oe and ue first (see ``spellings``)."""
+    text = unicodedata.normalize("NFKC", text)
     if not text.isascii():
+        text = text.translate(_LOOKALIKES)
+    text = text.casefold()
+    if not text.isascii():
+        if transliterate:
+            text = unicodedata.normalize("NFC", text).translate(_GERMAN)
         text = _unseen().sub("", unicodedata.normalize("NFKD", text))
     return _WORD.findall(text.translate(_LETTERS))
+
+
+def spellings(text: str) -> list[list[str]]:
+    """The words of ``text`` in each spelling a name may be written in: as ``deny_words``
+    reads them, and with ä, ö, ü written ae, oe, ue (Jürgen Müller, Juergen Mueller) when
+    the text has them. A list holds the hashes of both spellings of each name and a text
+    is read in both, so either spelling in a text matches either spelling listed."""
+    words = deny_words(text)
+    if text.isascii() or not _UMLAUT.search(text):
+        return [words]
+    german = deny_words(text, transliterate=True)
+    return [words] if german == words else [words, german]
+
+
+_UMLAUT = re.compile("[äöüÄÖÜ\u0308ӓӧӱӒӦӰ]")
 
 
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
@@ -240,15 +287,24 @@ _BLOCK_TAG = re.compile(r"</?(?:address|article|aside|blockquote|br|caption|dd|d
                         r"thead|tr|ul)\b[^>]*>", re.I)
 _TAG = re.compile(r"</?[A-Za-z][^>]*>")
 _MARKUP = re.compile(r"[*_`~\\]+|-[ \t]*\r?\n[ \t>]*")
+_TARGET = r"(?:\((?:[^()\n]|\([^()\n]*\))*\)|\[[^\]\n]*\])?"
+"""A link's or image's target: ``(address "title")`` (one level of brackets inside, as
+in Wikipedia addresses), ``[reference]``, or nothing (a shortcut reference)."""
+_IMAGE = re.compile(r"!\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\]" + _TARGET)
+_LINK = re.compile(r"\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\](?:\((?:[^()\n]|\([^()\n]*\))*\)|\[[^\]\n]*\])")
 
 
 def reader_text(text: str) -> str:
     """What a reader sees of Markdown ``text`` as far as the spelling of words goes, without
     rendering it: comments and tags removed (block tags part words, inline ones do not),
-    entities decoded, emphasis, code and escape marks removed, and a word broken by a
-    hyphen at the end of a line joined again."""
+    images removed and links reduced to their text (``Wolsten![](x.png)holme`` and
+    ``[Wolsten](https://example.org)holme`` read as one word), entities decoded,
+    emphasis, code and escape marks removed, and a word broken by a hyphen at the end of
+    a line joined again. (Addresses and alt text are in the source, scanned too.)"""
     if "<" in text:
         text = _TAG.sub("", _BLOCK_TAG.sub("\n", _COMMENT.sub("", text)))
+    if "](" in text or "][" in text or "![" in text:
+        text = _LINK.sub(r"\1", _IMAGE.sub("", text))
     if "&" in text:
         text = html.unescape(text)
     return _MARKUP.sub("", text)
@@ -256,10 +312,12 @@ def reader_text(text: str) -> str:
 
 def _views(text: str) -> list[list[str]]:
     """The words of each way ``text`` can be read: as the reader sees it, and its source
-    with entities decoded (where a link's address or an image's alt text keeps a name)."""
+    with entities decoded (where a link's address or an image's alt text keeps a name);
+    each in every spelling (``spellings``)."""
     source = html.unescape(text) if "&" in text else text
     shown = reader_text(text)
-    return [deny_words(source)] if shown == source else [deny_words(source), deny_words(shown)]
+    views = spellings(source)
+    return views if shown == source else views + spellings(shown)
 
 
 def candidate_phrases(text: str, lengths: Iterable[int], legacy: bool = False) -> set[str]:
@@ -304,7 +362,7 @@ class DenyList:
 
     @classmethod
     def of(cls, salt: str, phrases: Iterable[str]) -> DenyList:
-        words = [deny_words(p) for p in phrases]
+        words = [spelling for p in phrases for spelling in spellings(p)]
         return cls(salt, frozenset(phrase_hash(salt, " ".join(w)) for w in words if w),
                    frozenset(len(w) for w in words if w))
 

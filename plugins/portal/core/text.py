@@ -16,8 +16,10 @@ and every multi-person emoji need them.
 
 A body's HTML comments (``<!-- editor note -->``) are never published: Python-Markdown
 passes them through into the page source, so they are taken out of the Markdown before
-anything renders, indexes, prints or scans it. Inside code (fenced, indented or
-inline) ``<!--`` is text that the page shows, and is kept.
+anything renders, indexes, prints or scans it. So are the other markup a browser never
+shows but the page source keeps: CDATA sections (``<![CDATA[ note ]]>``) and processing
+instructions (``<?php note ?>``). Inside code (fenced, indented or inline) they are text
+that the page shows, and are kept.
 """
 
 from __future__ import annotations
@@ -97,39 +99,57 @@ def refused_body_character(body: str) -> tuple[int, str] | None:
 
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 _LIST_ITEM = re.compile(r"^[ ]{0,3}(?:[-*+]|\d+[.)])[ \t]")
-_CODE_SPAN_OR_COMMENT = re.compile(r"(`+)|<!--")
+_CODE_SPAN_OR_COMMENT = re.compile(r"(`+)|(<!--|<!\[CDATA\[|<\?)")
+HIDDEN_MARKUP = {"<!--": "-->", "<![CDATA[": "]]>", "<?": "?>"}
+"""What opens and closes each kind of markup that a browser never shows: an HTML comment,
+a CDATA section, a processing instruction."""
+_HIDDEN_NAMES = {"<!--": "an HTML comment", "<![CDATA[": "a CDATA section", "<?": "a processing instruction"}
+_HIDDEN_IN_HTML = re.compile(r"<!--.*?(?:-->|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)|<\?.*?(?:\?>|\Z)", re.S)
+
+
+def has_hidden_markup(text: str) -> bool:
+    return "<!--" in text or "<![CDATA[" in text or "<?" in text
+
+
+def strip_hidden_html(html_text: str) -> str:
+    """Rendered HTML without comments, CDATA sections and processing instructions (in
+    rendered HTML, code shows each escaped, so every literal one is markup)."""
+    return _HIDDEN_IN_HTML.sub("", html_text) if has_hidden_markup(html_text) else html_text
 
 
 class UnclosedComment(ValueError):
-    """A ``<!--`` with no ``-->`` after it: everything after it would be hidden."""
+    """A ``<!--`` with no ``-->`` after it (or a ``<![CDATA[`` without ``]]>``, a ``<?``
+    without ``?>``): everything after it would be hidden."""
 
-    def __init__(self, line: int):
-        super().__init__(f"line {line}: an HTML comment '<!--' is never closed with '-->'")
-        self.line = line
+    def __init__(self, line: int, opening: str = "<!--"):
+        self.line, self.opening, self.closing = line, opening, HIDDEN_MARKUP[opening]
+        self.what = _HIDDEN_NAMES[opening]
+        super().__init__(f"line {line}: {self.what} '{opening}' is never closed with '{self.closing}'")
 
 
 def strip_html_comments(markdown: str) -> str:
-    """``markdown`` without its HTML comments; code keeps its ``<!--`` as text.
+    """``markdown`` without its HTML comments, CDATA sections and processing instructions;
+    code keeps them as text.
 
-    Each line of a comment leaves its line break, so line numbers stay those of the file.
-    Raises ``UnclosedComment`` for a comment that never ends.
+    Each line of one leaves its line break, so line numbers stay those of the file.
+    Raises ``UnclosedComment`` for one that never ends.
     """
-    if "<!--" not in markdown:
+    if not has_hidden_markup(markdown):
         return markdown
     out: list[str] = []
     fence = None  # the fence that opened the code block we are in
-    comment_from = 0  # the line a comment still open began on
+    comment_from, opening = 0, ""  # the line a comment still open began on, and its opening
     previous_blank, in_list, in_indented_code = True, False, False
     for number, line in enumerate(markdown.splitlines(keepends=True), start=1):
         ending = line[len(line.rstrip("\r\n")):]
         if comment_from:
-            end = line.find("-->")
+            end = line.find(HIDDEN_MARKUP[opening])
             if end < 0:
                 out.append(ending)
                 continue
             comment_from = 0
-            line = line[end + 3:]
-            stripped, comment_from = _strip_in_line(line, number)
+            line = line[end + len(HIDDEN_MARKUP[opening]):]
+            stripped, comment_from, opening = _strip_in_line(line, number)
             out.append(stripped)
             previous_blank = False
             continue
@@ -138,9 +158,9 @@ def strip_html_comments(markdown: str) -> str:
             if line.strip().startswith(fence) and set(line.strip()) == {fence[0]}:
                 fence = None
             continue
-        opening = _FENCE.match(line)
-        if opening:
-            fence = opening.group(1)
+        opening_fence = _FENCE.match(line)
+        if opening_fence:
+            fence = opening_fence.group(1)
             out.append(line)
             continue
         blank = not line.strip()
@@ -156,19 +176,19 @@ def strip_html_comments(markdown: str) -> str:
                 in_list = True
             elif indent == 0 and previous_blank:
                 in_list = False
-        stripped, comment_from = _strip_in_line(line, number)
+        stripped, comment_from, opening = _strip_in_line(line, number)
         out.append(stripped)
         previous_blank = blank
     if comment_from:
-        raise UnclosedComment(comment_from)
+        raise UnclosedComment(comment_from, opening)
     return "".join(out)
 
 
-def _strip_in_line(line: str, number: int) -> tuple[str, int]:
-    """The line without its comments outside code spans, and the line number of a
-    comment it leaves open (0 when none)."""
-    if "<!--" not in line:
-        return line, 0
+def _strip_in_line(line: str, number: int) -> tuple[str, int, str]:
+    """The line without its hidden markup outside code spans, and the line number and
+    opening of one it leaves open (0 and "" when none)."""
+    if not has_hidden_markup(line):
+        return line, 0, ""
     ending = line[len(line.rstrip("\r\n")):]
     kept: list[str] = []
     position = 0
@@ -176,7 +196,7 @@ def _strip_in_line(line: str, number: int) -> tuple[str, int]:
         found = _CODE_SPAN_OR_COMMENT.search(line, position)
         if found is None:
             kept.append(line[position:])
-            return "".join(kept), 0
+            return "".join(kept), 0, ""
         if found.group(1):  # a code span: keep it whole, up to its closing run of backticks
             ticks = found.group(1)
             close = re.compile(f"(?<!`){ticks}(?!`)").search(line, found.end())
@@ -185,8 +205,9 @@ def _strip_in_line(line: str, number: int) -> tuple[str, int]:
             position = end
             continue
         kept.append(line[position:found.start()])
-        end = line.find("-->", found.end())
+        closing = HIDDEN_MARKUP[found.group(2)]
+        end = line.find(closing, found.end())
         if end < 0:
             kept.append(ending)
-            return "".join(kept), number
-        position = end + 3
+            return "".join(kept), number, found.group(2)
+        position = end + len(closing)

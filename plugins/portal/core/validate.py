@@ -330,8 +330,8 @@ def public_body(item: Item, body: str, path: str, first_line: int = 1) -> tuple[
         body = strip_html_comments(body)
     except UnclosedComment as exc:
         findings.append(error(path, "body", "unclosed-comment",
-                              f"line {exc.line + first_line - 1}: an HTML comment '<!--' is never "
-                              "closed with '-->': close it, or delete the comment (comments are "
+                              f"line {exc.line + first_line - 1}: {exc.what} '{exc.opening}' is never "
+                              f"closed with '{exc.closing}': close it, or delete it (it is "
                               "never published)", item.id))
     problem = refused_body_character(body)
     if problem:

@@ -24,7 +24,7 @@ from mkdocs.structure.pages import Page
 
 from ...core.dates import UTC, format_instant
 from ...core.items import Kind
-from ...core.text import UnclosedComment, strip_html_comments
+from ...core.text import UnclosedComment, strip_hidden_html, strip_html_comments
 from ...packs import PackMaker, pack_input
 from ...progress_view import export_csv, export_json
 from ...project import Project, Publication, SettingsError, load_project, load_settings
@@ -38,7 +38,6 @@ log = get_plugin_logger(__name__)
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 _LINK = re.compile(r"<a\b[^>]*?\bhref=\"([^\"]*)\"[^>]*>(.*?)</a>", re.S)
 _IMG = re.compile(r"<img\b[^>]*?\bsrc=\"([^\"]*)\"[^>]*>", re.S)
-_HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 
 
 class PortalPlugin(BasePlugin[PortalConfig]):
@@ -332,8 +331,7 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         literal ``<!--`` is a real comment.
         """
         assert self.publication is not None
-        if "<!--" in html_text:
-            html_text = _HTML_COMMENT.sub("", html_text)
+        html_text = strip_hidden_html(html_text)  # and CDATA, processing instructions
         blocked = self._blocked_targets()
 
         def target(href: str) -> str | None:
