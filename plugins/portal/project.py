@@ -682,8 +682,8 @@ def _walk(docs: Path) -> Walk:
                 folders.append((path + "/", is_hidden))
             elif not entry.is_file(follow_symlinks=False):
                 found.refused.append((path, SPECIAL_FILE_MESSAGE))
-            elif refused_name(entry.name):
-                found.refused.append((path, refused_name(entry.name)))
+            elif (why := refused_name(entry.name)) is not None:
+                found.refused.append((path, why))
             elif not is_hidden:
                 found.files.append(path)
                 stat = entry.stat(follow_symlinks=False)
