@@ -144,11 +144,12 @@ def test_an_encrypted_pdf_is_a_build_error(site):
 
 
 def test_a_stray_file_in_an_item_folder_is_not_published(site):
+    # (An office document is refused anywhere under content/: test_trust_routes.py.)
     (site.root / "content" / "reviews" / "genogram.png").write_bytes(b"\x89PNG not really")
-    (site.root / "content" / "reviews" / "child-a-draft.docx").write_bytes(b"draft")
+    (site.root / "content" / "reviews" / "child-a-notes.txt").write_bytes(b"draft")
     assert site.build().exit_code == 0
     assert not (site.site / "reviews" / "genogram.png").exists()
-    assert not (site.site / "reviews" / "child-a-draft.docx").exists()
+    assert not (site.site / "reviews" / "child-a-notes.txt").exists()
 
 
 def test_listings_are_newest_first(site):

@@ -19,6 +19,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from .core.addresses import is_email_address
 from .core.dates import UTC, DateError, format_instant, parse_instant
 from .core.findings import Finding, Level, error
 from .project import SettingsError
@@ -80,6 +81,11 @@ def _settings_tz(plugin):
         raise ContentErrors(f"{CONFIG_FILE}: plugins.portal.timezone: {exc}") from exc
 
 
+NOW_YEARS = (2000, 2100)
+"""The years ``--now`` may name: anything else is a typing mistake (0001-01-01 was shown
+as "1 January 1, 00:00 LMT")."""
+
+
 def _parse_now(value: str | None, tz, *, allow_future: bool,
                register_dir: Path | None = None) -> datetime | None:
     """The instant ``--now`` names. A public build (``allow_future`` false) may not show
@@ -93,6 +99,10 @@ def _parse_now(value: str | None, tz, *, allow_future: bool,
         moment = parse_instant(value, tz, datetime.min.time())
     except DateError as exc:
         raise click.BadParameter(str(exc), param_hint="--now") from exc
+    if not NOW_YEARS[0] <= moment.year <= NOW_YEARS[1]:
+        raise click.BadParameter(
+            f"{value!r} is in the year {moment.year}: give a date and time between "
+            f"{NOW_YEARS[0]} and {NOW_YEARS[1]} (YYYY-MM-DD or 'YYYY-MM-DD HH:MM')", param_hint="--now")
     real_now = datetime.now(UTC)
     if not allow_future and moment > real_now:
         raise click.BadParameter(
@@ -609,6 +619,9 @@ def _smtp(plugin):
     sender = smtp.sender or plugin.config.archive_contact
     if not sender:
         raise click.UsageError(f"{CONFIG_FILE}: plugins.portal.smtp.sender: set the From address")
+    if not is_email_address(sender):  # mkdocs.yml is checked on loading; this is the last guard
+        raise click.UsageError(f"{CONFIG_FILE}: plugins.portal.smtp.sender: expected one email "
+                               f"address, got {sender!r}")
     return SmtpSettings(smtp.host, smtp.port, smtp.starttls, smtp.username, smtp.password_env, sender)
 
 
@@ -993,6 +1006,9 @@ def digest(month: str, to: str | None, outbox: Path | None, config_file: str) ->
     address = to or plugin.config.mailing_list
     if not address:
         raise click.UsageError("give --to ADDRESS, or set plugins.portal.mailing_list in mkdocs.yml")
+    if not is_email_address(address):
+        raise click.BadParameter(f"expected one email address (e.g. list@example.org), got {address!r}",
+                                 param_hint="--to")
     target = _outbox(outbox, config, plugin)
     items = [i for i in reversed(publication.live_items)
              if local_date(i.publish_at, tz).strftime("%Y-%m") == month]

@@ -11,7 +11,9 @@ means what they think and nothing else:
   last one silently: a second ``publish_at`` would lose an embargo);
 - anchors and aliases are refused (front matter, register files and the theme
   vocabulary never need them, and a few hundred bytes of nested aliases expand to
-  gigabytes: the "billion laughs").
+  gigabytes: the "billion laughs");
+- nesting deeper than ``MAX_DEPTH`` levels is refused before libyaml builds anything
+  (100,000 ``[`` crash libyaml's composer, a thousand end in a ``RecursionError``).
 
 libyaml (``CSafeLoader``) still does the parsing; the checks live in the constructor,
 which is Python in both loaders, so reading stays as fast as before.
@@ -101,7 +103,7 @@ PortalLoader.add_implicit_resolver(
 )
 
 
-_FENCE = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?---[ \t]*(?:\r?\n|\Z)", re.S)
+FENCE = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?---[ \t]*(?:\r?\n|\Z)", re.S)
 
 
 def load_yaml(text: str, cache=None) -> Any:
@@ -128,11 +130,14 @@ def load_yaml(text: str, cache=None) -> Any:
             encoded = json.dumps(data)
             if json.loads(encoded) == data:  # e.g. no dates as objects, no integer keys
                 cache.put("yaml", key, encoded.encode("utf-8"))
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, RecursionError):
             pass
         return data
     try:
+        _refuse_deep_nesting(text)
         data = yaml.load(text, Loader=PortalLoader)  # noqa: S506 - a SafeLoader subclass
+    except RecursionError as exc:  # never expected after the depth check: still no traceback
+        raise RefusedYaml(DEPTH_MESSAGE, 1) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
@@ -140,6 +145,42 @@ def load_yaml(text: str, cache=None) -> Any:
         raise FrontMatterError(f"{where}{problem}") from exc
     _refuse_anchors(text)
     return data
+
+
+MAX_DEPTH = 20
+DEPTH_MESSAGE = f"nested too deeply (more than {MAX_DEPTH} levels)"
+_COLLECTION_EVENTS = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+_END_EVENTS = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+
+
+def most_depth(text: str) -> int:
+    """A quick upper bound on the YAML's nesting depth, from its characters alone: each
+    level is a flow bracket (with at most one implicit pair in it), a block sequence's
+    '-' or an explicit key's '?' (with at most one compact mapping after it), or a block
+    mapping indented more than the one around it."""
+    flows = text.count("[") + text.count("{")
+    indicators = sum(text.count(f"{mark}{space}") for mark in "-?" for space in " \t\n")
+    indents = {len(line) - len(line.lstrip(" ")) for line in text.splitlines()}
+    return 2 * flows + 2 * indicators + len(indents) + 2
+
+
+def _refuse_deep_nesting(text: str) -> None:
+    """Refuse more than ``MAX_DEPTH`` levels of nesting, reading libyaml's events (its
+    parser keeps its own stack, never the C one) and stopping at the first level too deep.
+    Front matter never needs a third of that; most texts are cleared by ``most_depth``."""
+    if most_depth(text) <= MAX_DEPTH:
+        return
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_BaseLoader):
+            if isinstance(event, _COLLECTION_EVENTS):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise RefusedYaml(DEPTH_MESSAGE, event.start_mark.line + 1)
+            elif isinstance(event, _END_EVENTS):
+                depth -= 1
+    except yaml.YAMLError:
+        return  # not YAML: the loader says where
 
 
 # Where an anchor can start: '&' at the start of a node, followed by its name. Most text
@@ -163,7 +204,9 @@ def split(text: str, cache=None) -> tuple[Any, str]:
     Raises ``FrontMatterError`` for front matter that is not valid YAML or that the
     portal refuses (``RefusedYaml``), with the line counted from the top of the file.
     """
-    match = _FENCE.match(text)
+    if text.startswith("\ufeff"):  # a byte-order mark, as some Windows editors write
+        text = text[1:]
+    match = FENCE.match(text)
     if not match:
         return None, text
     try:

@@ -22,6 +22,7 @@ from typing import Any
 
 from . import frontmatter
 from .cache import BuildCache, CacheTable, key_of
+from .core.addresses import is_email_address
 from .core.anonymise import DEFAULT_ALLOWED_EMAIL_DOMAINS, DEFAULT_ALLOWED_NUMBERS, DenyList
 from .core.circulation import DEFAULT_RULES, CirculationRule
 from .core.dates import UTC, DateError, format_instant, load_timezone, parse_date, parse_time_of_day
@@ -91,9 +92,6 @@ def _texts(values, where: str) -> tuple[str, ...]:
     return tuple(str(value) for value in values)
 
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
 def _circulation_rules(raw, where: str) -> tuple[CirculationRule, ...]:
     if raw is None:
         return DEFAULT_RULES
@@ -113,7 +111,7 @@ def _circulation_rules(raw, where: str) -> tuple[CirculationRule, ...]:
             raise SettingsError(f"{field_name}.working_days: expected a whole number of working days, got {days!r}")
         addresses = tuple(entry.get("addresses") or ())
         for address in addresses:
-            if not _EMAIL.match(address):
+            if not is_email_address(address):
                 raise SettingsError(f"{field_name}.addresses: {address!r} is not an email address")
         if not addresses:
             raise SettingsError(f"{field_name}.addresses: give at least one email address")
@@ -145,10 +143,11 @@ class NotUtf8(ValueError):
 
 
 def read_utf8(path: Path) -> str:
-    """The text of a project file, or ``NotUtf8`` naming the line of the first bad byte."""
+    """The text of a project file (without the byte-order mark some Windows editors put
+    first), or ``NotUtf8`` naming the line of the first bad byte."""
     data = path.read_bytes()
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8").removeprefix("\ufeff")  # a byte-order mark is not text
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise NotUtf8(f"line {line}: not UTF-8 text: save it as UTF-8") from exc
@@ -426,10 +425,15 @@ def load_project(root: Path, settings: Settings, docs_dir: str = "content",
         project.findings.append(error(docs_dir, "", "missing-content",
                                       f"the content folder {docs_dir}/ does not exist"))
         return project
-    files, refused = _walk(docs)
-    project.files = set(files)
-    for path, message in refused:
+    walk = _walk(docs)
+    project.files = set(walk.files)
+    for path, message in walk.refused:
         project.findings.append(error(f"{docs_dir}/{path}", "", "refused-file", message))
+    for path, register_file in _register_hard_links(walk.linked, root / register_dir, register_dir).items():
+        project.findings.append(error(
+            f"{docs_dir}/{path}", "", "register-hard-link",
+            f"a hard link to {register_file} (the same file under a second name): the register "
+            "is never published; delete this link"))
     yaml_cache = CacheTable(project.cache, "yaml")
     prefix = f"{docs_dir}/"
     seen_ids: dict[str, str] = {}
@@ -447,7 +451,7 @@ def load_project(root: Path, settings: Settings, docs_dir: str = "content",
                 project.findings.append(error(shown, "", code, message))
             continue
         try:
-            source = (docs / src_uri).read_text(encoding="utf-8")
+            source = (docs / src_uri).read_text(encoding="utf-8-sig")  # without a byte-order mark
             meta, body = frontmatter.split(source, yaml_cache)
         except UnicodeDecodeError:
             project.findings.append(error(shown, "", "not-utf8", "the file is not UTF-8 text: save it as UTF-8"))
@@ -459,11 +463,7 @@ def load_project(root: Path, settings: Settings, docs_dir: str = "content",
         if kind is None:
             if is_item_area(src_uri) or (isinstance(meta, dict) and "status" in meta):
                 if not src_uri.endswith("index.md") or isinstance(meta, dict) and "status" in meta:
-                    project.findings.append(error(
-                        shown, "", "item-outside-folder",
-                        "this looks like a publishable item but is not directly in one of "
-                        "content/reviews/, case-studies/, briefings/ or progress/, so the "
-                        "embargo rules would not apply: move it there"))
+                    project.findings.append(error(shown, "", "item-outside-folder", NOT_AN_ITEM_MESSAGE))
             continue
         item_id = src_uri[:-3]
         slug = item_id.split("/", 1)[1]
@@ -486,6 +486,7 @@ def load_project(root: Path, settings: Settings, docs_dir: str = "content",
             project.items[item.id] = item
             project.bodies[item.id] = body
             project.scans.body(body)  # scanned on the other cores while reading goes on
+    project.findings.extend(_not_items(project, prefix))
     _check_references(project, prefix)
     _read_attachments(project, prefix)
     _load_register(project, root / register_dir, register_dir, yaml_cache)
@@ -649,34 +650,118 @@ def _unknown_circulation_rules(data: Any, shown: str, item_id: str, settings: Se
     return findings
 
 
-def _walk(docs: Path) -> tuple[list[str], list[tuple[str, str]]]:
-    """Every file under ``docs`` that MkDocs may copy (posix paths relative to it), and
-    every entry refused with why: symbolic links (MkDocs follows them, to anything on
-    the machine: a folder of drafts outside the gate's view, ``/etc/passwd``) and special
-    files. Hidden entries are not files of the site (MkDocs excludes them) but are
-    searched for links too."""
-    files: list[str] = []
-    refused: list[tuple[str, str]] = []
+@dataclass
+class Walk:
+    """What ``_walk`` found under the content folder (posix paths relative to it)."""
+
+    files: list[str] = field(default_factory=list)
+    """Every file MkDocs may copy."""
+    refused: list[tuple[str, str]] = field(default_factory=list)
+    """Every entry refused, with why."""
+    linked: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """Each file with more than one name (a hard link): its (device, inode)."""
+
+
+def _walk(docs: Path) -> Walk:
+    """Every file under ``docs`` that MkDocs may copy, and every entry refused with why:
+    symbolic links (MkDocs follows them, to anything on the machine: a folder of drafts
+    outside the gate's view, ``/etc/passwd``), special files, and backup, temporary and
+    office files (``refused_name``). Hidden entries are not files of the site (MkDocs
+    excludes them) but are searched for links and left-behind files too."""
+    found = Walk()
     folders = [("", False)]
     while folders:
         folder, hidden = folders.pop()
         try:
             entries = list(os.scandir(docs / folder if folder else docs))
         except OSError as exc:
-            refused.append((folder.rstrip("/") or ".", f"the folder cannot be read ({exc.strerror})"))
+            found.refused.append((folder.rstrip("/") or ".", f"the folder cannot be read ({exc.strerror})"))
             continue
         for entry in entries:
             path = folder + entry.name
             is_hidden = hidden or entry.name.startswith(".")
             if entry.is_symlink():
-                refused.append((path, SYMLINK_MESSAGE))
+                found.refused.append((path, SYMLINK_MESSAGE))
             elif entry.is_dir(follow_symlinks=False):
                 folders.append((path + "/", is_hidden))
             elif not entry.is_file(follow_symlinks=False):
-                refused.append((path, SPECIAL_FILE_MESSAGE))
+                found.refused.append((path, SPECIAL_FILE_MESSAGE))
+            elif (why := refused_name(entry.name)) is not None:
+                found.refused.append((path, why))
             elif not is_hidden:
-                files.append(path)
-    return files, sorted(refused)
+                found.files.append(path)
+                stat = entry.stat(follow_symlinks=False)
+                if stat.st_nlink > 1:
+                    found.linked[path] = (stat.st_dev, stat.st_ino)
+    found.refused.sort()
+    return found
+
+
+# What editors and office suites leave beside a file: MkDocs would copy each one as it is
+# (``child-b.md.bak``, a copy of an embargoed draft, becomes /child-b.md.bak on the site).
+_BACKUP_NAME = re.compile(r"\.(?:bak|orig|old|tmp|swp|swo)$|~$|^#.*#$|^\.~lock", re.I)
+_OFFICE_NAME = re.compile(r"\.(?:docx|doc|odt|xlsx)$", re.I)
+BACKUP_MESSAGE = "a backup or draft file: it would be published as it is; move it out of content/"
+OFFICE_MESSAGE = ("an office document: it would be published as it is, with its metadata and any "
+                  "tracked changes; publish a PDF (report: in the item), and move this out of content/")
+
+
+def refused_name(name: str) -> str | None:
+    """Why a file of this name may not be under content/ at all, or None."""
+    if _BACKUP_NAME.search(name):
+        return BACKUP_MESSAGE
+    if _OFFICE_NAME.search(name):
+        return OFFICE_MESSAGE
+    return None
+
+
+NOT_AN_ITEM_MESSAGE = (
+    "this looks like a publishable item but is not directly in one of content/reviews/, "
+    "case-studies/, briefings/ or progress/ as a .md file, so the embargo rules would not "
+    "apply to it: move it there, or delete it")
+_STATUS_LINE = re.compile(r"^[\"']?status[\"']?[ \t]*:", re.M)
+
+
+def looks_like_item(path: Path) -> bool:
+    """True for a file (of any name) that starts with YAML front matter holding
+    ``status:``: a copy or a misnamed draft that MkDocs would publish as it is."""
+    try:
+        with path.open("rb") as handle:
+            if handle.read(6).lstrip(b"\xef\xbb\xbf")[:3] != b"---":
+                return False
+            handle.seek(0)
+            text = handle.read(1_000_000).decode("utf-8", errors="replace").lstrip("\ufeff")
+    except OSError:
+        return False
+    match = frontmatter.FENCE.match(text)
+    return match is not None and _STATUS_LINE.search(match.group(1) or "") is not None
+
+
+def _not_items(project: Project, prefix: str) -> list[Finding]:
+    """Every file that is not a .md file yet looks like an item (``looks_like_item``); a
+    .md file outside the item folders is checked where its front matter is read."""
+    return [error(prefix + path, "", "item-outside-folder", NOT_AN_ITEM_MESSAGE)
+            for path in sorted(project.files)
+            if not path.endswith(".md") and looks_like_item(project.docs_dir / path)]
+
+
+def _register_hard_links(linked: dict[str, tuple[int, int]], register_dir: Path,
+                         shown_dir: str) -> dict[str, str]:
+    """Each file under content/ that is a hard link to a file of the register (the same
+    file under a second name, which MkDocs would publish), with the register file it is."""
+    if not linked or not register_dir.is_dir():
+        return {}
+    register: dict[tuple[int, int], str] = {}
+    for folder, _, names in os.walk(register_dir):
+        for name in names:
+            full = os.path.join(folder, name)
+            try:
+                stat = os.lstat(full)
+            except OSError:
+                continue
+            if stat.st_nlink > 1:
+                register[(stat.st_dev, stat.st_ino)] = f"{shown_dir}/{Path(full).relative_to(register_dir).as_posix()}"
+    return {path: register[key] for path, key in sorted(linked.items()) if key in register}
 
 
 def _relative(path: Path, root: Path) -> str:

@@ -3,6 +3,7 @@
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config, ValidationError
 
+from ...core.addresses import is_email_address
 from ...core.anonymise import DEFAULT_ALLOWED_EMAIL_DOMAINS, DEFAULT_ALLOWED_NUMBERS
 from ...core.circulation import DEFAULT_RULES
 from ...core.nspcc import DEFAULT_ADDRESS
@@ -52,6 +53,20 @@ class Link(Typed):
         return value
 
 
+class EmailAddress(Typed):
+    """One email address, or empty for none: it goes into mail headers as it is, where a
+    line break or a second address would change who a message is from or goes to."""
+
+    def __init__(self, default: str = "") -> None:
+        super().__init__(str, "one email address", default=default)
+
+    def run_validation(self, value):
+        value = super().run_validation(value)
+        if value and not is_email_address(value):
+            raise ValidationError(f"expected one email address (e.g. reviews@example.org), got {value!r}")
+        return value
+
+
 def _text(default: str) -> Typed:
     return Typed(str, "text (in quotes if it could be read as something else)", default=default)
 
@@ -78,7 +93,7 @@ class SmtpConfig(Config):
     username = c.Type(str, default="")
     password_env = c.Type(str, default="PORTAL_SMTP_PASSWORD")
     """The environment variable holding the password: never the password itself."""
-    sender = c.Type(str, default="")
+    sender = EmailAddress()
     """The From address (default: the archive contact)."""
 
 
@@ -108,7 +123,7 @@ class PortalConfig(Config):
     """The content notice shown at the top of review and case-study pages."""
     support_url = Link("support/")
     """Where the content notice points for more sources of support."""
-    archive_contact = _text("")
+    archive_contact = EmailAddress()
     """Who to ask for an archived report or an accessible format (an email address)."""
     latest_count = Typed(int, "a whole number, 0 or more", minimum=0, default=6)
     """How many publications the home page lists."""
@@ -117,7 +132,7 @@ class PortalConfig(Config):
     the National Panel, Ofsted and DfE, seven working days ahead, for reviews."""
     smtp = c.SubConfig(SmtpConfig)
     """The mail server for sending packs."""
-    nspcc_address = _text(DEFAULT_ADDRESS)
+    nspcc_address = EmailAddress(DEFAULT_ADDRESS)
     """Where NSPCC repository submissions go."""
     nspcc_due_working_days = Typed(int, "a whole number, 0 or more", minimum=0, default=10)
     """Working days after publication by which the NSPCC submission is due."""
@@ -129,7 +144,7 @@ class PortalConfig(Config):
     allowed_email_domains = Typed(list, "a list of email domains, e.g. [example.org]",
                                   default=list(DEFAULT_ALLOWED_EMAIL_DOMAINS))
     """Email domains that may be published (official addresses); any other is an identifying detail."""
-    mailing_list = _text("")
+    mailing_list = EmailAddress()
     """Where ``portal digest`` addresses the monthly digest."""
     outbox = _text("outbox")
     """Where .eml files are written, relative to mkdocs.yml."""

@@ -24,10 +24,11 @@ from mkdocs.structure.pages import Page
 
 from ...core.dates import UTC, format_instant
 from ...core.items import Kind
-from ...core.text import UnclosedComment, strip_hidden_html, strip_html_comments
+from ...core.text import UnclosedComment, refused_character, strip_hidden_html, strip_html_comments
 from ...packs import PackMaker, pack_input
 from ...progress_view import export_csv, export_json
-from ...project import Project, Publication, SettingsError, load_project, load_settings
+from ...project import (SYMLINK_MESSAGE, Project, Publication, SettingsError, load_project,
+                        load_settings)
 from ...site import SiteView, generated_pages, notice_pages
 from ..fragments import FragmentCache, with_material_prefix
 from ..inline import QuickInlineExtension
@@ -124,6 +125,7 @@ class PortalPlugin(BasePlugin[PortalConfig]):
 
     def load_project(self, config: MkDocsConfig) -> Project:
         """Read and validate the project (also used by ``portal check``)."""
+        refuse_unsafe_site_text(config)
         root = Path(config.config_file_path).resolve().parent
         try:
             settings = load_settings(dict(self.config), root)
@@ -187,8 +189,18 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         a page or PDF that is not live must leave the collection here. MkDocs also
         follows symbolic links, which the portal's walk refuses: whatever MkDocs found
         that the walk did not (and so the gate never decided on) is not copied either.
+        And no file MkDocs collected from any folder (docs_dir, the theme's custom_dir,
+        whatever source a later version adds) may be or lie under a symbolic link: a
+        link in site_overrides/ to a draft's PDF, the register or /etc/passwd fails the
+        build (``linked_sources``).
         """
         assert self.publication is not None
+        links = linked_sources(files)
+        if links:
+            root = Path(config.config_file_path).resolve().parent
+            listing = "\n".join(f"  {_relative(Path(link), root)}: {SYMLINK_MESSAGE}" for link in links)
+            raise PluginError(f"{len(links)} symbolic link{'s' if len(links) != 1 else ''} among the "
+                              f"files MkDocs would copy: nothing was published.\n{listing}")
         withheld = self.publication.withheld_paths
         for file in unread_files(files, config.docs_dir, self.publication.project.files):
             if not file.inclusion.is_excluded():
@@ -409,6 +421,47 @@ def _is_serving() -> bool:
 
     context = click.get_current_context(silent=True)
     return context is not None and context.info_name == "serve"
+
+
+def linked_sources(files: Files) -> list[str]:
+    """Every symbolic link that a file MkDocs collected is, or lies under, below the
+    folder it was collected from (its ``src_dir``), each named once. Generated files
+    have no source and are not links."""
+    links: set[str] = set()
+    checked: dict[str, str | None] = {}  # each folder once: its link, or None
+
+    def link_at(path: str, top: str) -> str | None:
+        if path == top or not path.startswith(top + os.sep):
+            return None
+        if path not in checked:
+            checked[path] = path if os.path.islink(path) else link_at(os.path.dirname(path), top)
+        return checked[path]
+
+    for file in files:
+        if file.generated_by is not None or file.src_dir is None:
+            continue
+        top = os.path.normpath(file.src_dir)
+        found = link_at(os.path.normpath(os.path.join(top, file.src_uri)), top)
+        if found is not None:
+            links.add(found)
+    return sorted(links)
+
+
+UNSAFE_IN_SITE_TEXT = '<>"'
+
+
+def refuse_unsafe_site_text(config: MkDocsConfig) -> None:
+    """Refuse ``<``, ``>``, ``"`` and control or invisible characters in ``site_name`` and
+    ``site_description``: Material's templates print them unescaped (``site_name`` in
+    the logo's aria-label on every page), so they would run as HTML in readers' browsers."""
+    shown = posixpath.basename(config.config_file_path or "mkdocs.yml")
+    for option in ("site_name", "site_description"):
+        value = config.get(option) or ""
+        unsafe = sorted({ch for ch in value if ch in UNSAFE_IN_SITE_TEXT})
+        problem = (f"contains {' '.join(unsafe)}, which the theme would print as HTML: write "
+                   "the name without them" if unsafe else refused_character(value, multiline=option == "site_description"))
+        if problem:
+            raise PluginError(f"{shown}: {option}: {problem}")
 
 
 def unread_files(files: Files, docs_dir: str, read: set[str]) -> list[File]:
