@@ -186,10 +186,19 @@ CONTENT_CASES = [
     ("hard-link-to-ledger", {"content/reviews/ledger.pdf": HardLink("embargo/ledger")},
      "content/reviews/ledger.pdf: a hard link to embargo/ledger"),
 ] + [(f"left-behind-{name}", {f"content/reviews/{name}": "x\n"}, f"content/reviews/{name}: {BACKUP}")
-     for name in ("x.bak", "x.orig", "x.OLD", "x.tmp", ".child-t.md.swp", "child-t.md~", "#child-t.md#",
-                  ".~lock.report.docx#")
+     for name in ("x.bak", "x.orig", "x.OLD", "x.tmp", "child-t.md.swp", "child-t.md~", "#child-t.md#")
      ] + [(f"office-{name}", {f"content/{name}": b"PK\x03\x04"}, f"content/{name}: {OFFICE}")
           for name in ("report.docx", "report.doc", "report.odt", "actions.xlsx")]
+
+
+def test_hidden_files_an_editor_leaves_open_neither_block_nor_reach_the_site(tmp_path, good_project):
+    """Promise: a hidden file (an editor's swap file, an office suite's lock file, both
+    left while someone has a file open) blocks no build, and MkDocs never copies it."""
+    site = project_with(tmp_path, good_project, {"content/reviews/.child-t.md.swp": "draft text\n",
+                                                "content/.~lock.report.docx#": "lock\n"})
+    result = site.build()
+    assert result.exit_code == 0, result.output
+    assert not any(p.name.startswith((".child-t", ".~lock")) for p in site.site.rglob("*"))
 
 
 @pytest.mark.parametrize("case, files, expected", CONTENT_CASES, ids=[c[0] for c in CONTENT_CASES])

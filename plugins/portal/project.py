@@ -686,9 +686,11 @@ def _walk(docs: Path) -> Walk:
                 folders.append((path + "/", is_hidden))
             elif not entry.is_file(follow_symlinks=False):
                 found.refused.append((path, SPECIAL_FILE_MESSAGE))
+            elif is_hidden:
+                continue  # MkDocs never publishes hidden files (an editor's .swp, a .~lock#)
             elif (why := refused_name(entry.name)) is not None:
                 found.refused.append((path, why))
-            elif not is_hidden:
+            else:
                 found.files.append(path)
                 stat = entry.stat(follow_symlinks=False)
                 if stat.st_nlink > 1:
