@@ -12,8 +12,9 @@ Two guarantees live here, so that every command that writes goes through the sam
   function that decides whether a folder may receive a built site, a preview or an
   outbox: never the project folder or a folder that holds it, never the content,
   register or overrides folders nor anything inside them, never a public site inside a
-  preview or a preview inside a public site, and never a folder that already holds
-  something other than what the command writes there.
+  preview or a preview inside a public site, never a preview or an outbox that is (or lies
+  in) a built site, a web folder or the public site folder, and never a folder that already
+  holds something other than what the command writes there.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import errno
 import fcntl
 import json
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -95,16 +97,26 @@ def is_portal_site(folder: Path) -> bool:
     return (folder / "index.html").is_file() and (folder / "api" / "publications.json").is_file()
 
 
+def is_web_folder(folder: Path) -> bool:
+    """A folder a web server would serve as a site: it has a home page."""
+    return (folder / "index.html").exists()
+
+
 def _is_empty(folder: Path) -> bool:
     return not folder.exists() or (folder.is_dir() and not any(folder.iterdir()))
 
 
 def check_output_dir(target: Path, folders: ProjectFolders, kind: OutputKind) -> Path:
     """Return ``target`` resolved if ``kind`` may be written there; else raise
-    ``WorkspaceError`` naming the folder, why, and what to choose instead."""
+    ``WorkspaceError`` naming the folder, why, and what to choose instead.
+
+    The folder and every folder above it are checked: a preview or an outbox written into
+    (or as) a built site, a deployed copy of one or any web folder would be published by
+    the next deploy with the embargoed pages or packs in it."""
     resolved = _resolved(target)
     shown = str(target)
     root = _resolved(folders.root)
+    public = _resolved(folders.public_site_dir) if folders.public_site_dir is not None else None
     if resolved.exists() and not resolved.is_dir():
         raise WorkspaceError(f"{shown}: it is a file, not a folder: choose a folder for {kind.value}")
     if _is_within(root, resolved):
@@ -116,17 +128,12 @@ def check_output_dir(target: Path, folders: ProjectFolders, kind: OutputKind) ->
             raise WorkspaceError(
                 f"{shown}: it is, holds or lies inside {name} ({folder}): {kind.value} is never "
                 "written among the project's own files, which it would publish or destroy")
-    public = _resolved(folders.public_site_dir) if folders.public_site_dir is not None else None
     for ancestor in resolved.parents:
-        if is_preview(ancestor) or is_portal_site(ancestor) or ancestor == public:
-            raise WorkspaceError(
-                f"{shown}: it lies inside the built site or preview {ancestor}: {kind.value} would "
-                "be deployed with it or deleted by the next build. Choose a folder outside every "
-                f"built site (default {_DEFAULT_FOLDER[kind]})")
-    if kind is OutputKind.PREVIEW and folders.public_site_dir is not None \
-            and resolved == _resolved(folders.public_site_dir):
-        raise WorkspaceError(f"{shown}: it is the public site folder (site_dir): a preview goes "
-                             "elsewhere (default preview/)")
+        _check_ancestor(shown, ancestor, public, kind)
+    if kind is not OutputKind.PUBLIC_SITE and resolved == public:
+        raise WorkspaceError(f"{shown}: it is the public site folder (site_dir): {kind.value} "
+                             "would be deployed with the site or deleted by the next build; it goes "
+                             f"elsewhere (default {_DEFAULT_FOLDER[kind]})")
     if _is_empty(resolved):
         return resolved
     if kind is OutputKind.PUBLIC_SITE:
@@ -143,7 +150,60 @@ def check_output_dir(target: Path, folders: ProjectFolders, kind: OutputKind) ->
         if not is_preview(resolved):
             raise WorkspaceError(f"{shown}: the folder is not empty and is not a preview (no "
                                  f"{PREVIEW_MARKER}): choose an empty or new folder")
+    else:
+        found = _not_an_outbox(resolved)
+        if found:
+            raise WorkspaceError(
+                f"{shown}: {found}: an outbox holds only .eml files and folders of them, and is "
+                "never served by a web server (the packs are embargoed, the reports attached). "
+                f"Choose an empty or new folder (default {_DEFAULT_FOLDER[kind]})")
     return resolved
+
+
+def _check_ancestor(shown: str, ancestor: Path, public: Path | None, kind: OutputKind) -> None:
+    if is_preview(ancestor) or is_portal_site(ancestor) or ancestor == public:
+        raise WorkspaceError(
+            f"{shown}: it lies inside the built site or preview {ancestor}: {kind.value} would "
+            "be deployed with it or deleted by the next build. Choose a folder outside every "
+            f"built site (default {_DEFAULT_FOLDER[kind]})")
+    if kind is not OutputKind.PUBLIC_SITE and is_web_folder(ancestor):
+        raise WorkspaceError(
+            f"{shown}: it lies inside {ancestor}, a web folder (it has index.html): {kind.value} "
+            "would be served with it. Choose a folder outside every site (default "
+            f"{_DEFAULT_FOLDER[kind]})")
+
+
+_ATOMIC_LEFTOVER = re.compile(r"^\.[^/]+\.eml\.\d+-[0-9a-f]{8}\.tmp$")
+"""What ``write_atomic`` leaves of an .eml when the command is killed while writing it."""
+
+
+def _not_an_outbox(folder: Path) -> str | None:
+    """What in ``folder`` shows it is not an outbox (a site, a preview, anything but .eml
+    files and folders of them), or None."""
+    if is_preview(folder):
+        return f"it is an internal preview (it has {PREVIEW_MARKER})"
+    if is_portal_site(folder):
+        return "it is a site the portal built (it has index.html and api/publications.json)"
+    if is_web_folder(folder):
+        return "it is a web folder (it has index.html)"
+    strangers = []
+    for current, subfolders, files in os.walk(folder):
+        relative = Path(current).relative_to(folder)
+        strangers += [relative / name for name in subfolders if (Path(current) / name).is_symlink()]
+        strangers += [relative / name for name in files if not _is_outbox_file(Path(current) / name)]
+        if len(strangers) > 3:
+            break
+    if not strangers:
+        return None
+    named = ", ".join(path.as_posix() for path in sorted(strangers)[:3])
+    return f"it holds {named}{' and more' if len(strangers) > 3 else ''}, not .eml files"
+
+
+def _is_outbox_file(path: Path) -> bool:
+    if path.is_symlink() or not path.is_file():
+        return False
+    return (path.suffix == ".eml" and not path.name.startswith(".")) \
+        or bool(_ATOMIC_LEFTOVER.match(path.name))
 
 
 def remove_stale_staging(target: Path) -> list[Path]:

@@ -1,0 +1,250 @@
+"""The project's own files and output folders, tried as an adversarial reviewer did after
+the first round of issue 15 ("Trust"): routes that were still open on main 84bf6ac.
+
+Promises checked here:
+- An outbox is never a built site, a deployed copy of one, a web folder, a preview or the
+  public site folder, and holds only .eml files: an embargoed pack can never be deployed.
+- The deploy step refuses a preview by the mark on its pages, not only by its dot-file.
+- A ledger or progress history without its final newline never loses a record.
+- The project lock is never written through a link (it would truncate the ledger).
+- A named pipe or socket among the project's files is an error naming it, never a hang.
+- An error about the ledger names the file once; a full disk names the output folder.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import NOW, REPO
+from test_trust_mail import COMMANDS, files_under, pending
+
+from portal import workspace
+from portal.workspace import (
+    OutputKind,
+    ProjectFolders,
+    WorkspaceError,
+    append_durably,
+    check_output_dir,
+    project_lock,
+)
+
+PORTAL = str(Path(sys.executable).parent / "portal")
+needs_rsync = pytest.mark.skipif(shutil.which("rsync") is None, reason="rsync is not installed")
+
+
+def fake_site(folder: Path) -> Path:
+    """What a public build leaves (its home page and JSON), as a deployed copy has it."""
+    (folder / "api").mkdir(parents=True)
+    (folder / "index.html").write_text("<html>public</html>")
+    (folder / "api" / "publications.json").write_text('{"publications": []}')
+    return folder
+
+
+def deploy(site_dir: Path, destination: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(["bash", str(REPO / "tools" / "deploy.sh"), str(site_dir), str(destination)],
+                          capture_output=True, text=True, timeout=120)
+
+
+def run_build(site, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    """``portal build`` in a process of its own, so that a hang is a failed test, not a
+    stopped test run."""
+    return subprocess.run([PORTAL, "build", "--now", NOW, *args], cwd=site.root, text=True,
+                          capture_output=True, timeout=timeout)
+
+
+# --- 1. an outbox is never a site, a web folder or a preview -------------------------------------
+
+def _built_site(site, tmp_path):
+    fake_site(site.root / "site")
+    return "site"
+
+
+def _unbuilt_site_dir(site, tmp_path):
+    return "site"  # site_dir, before any build: the next build would fill it around the packs
+
+
+def _deployed_copy(site, tmp_path):
+    return str(fake_site(tmp_path / "webroot"))
+
+
+def _web_folder(site, tmp_path):
+    (tmp_path / "www").mkdir()
+    (tmp_path / "www" / "index.html").write_text("<html>another site</html>")
+    return str(tmp_path / "www")
+
+
+def _inside_a_web_folder(site, tmp_path):
+    _web_folder(site, tmp_path)
+    return str(tmp_path / "www" / "outbox")
+
+
+def _preview(site, tmp_path):
+    (site.root / "elsewhere").mkdir()
+    (site.root / "elsewhere" / ".portal-preview").write_text("preview\n")
+    return "elsewhere"
+
+
+def _other_files(site, tmp_path):
+    (site.root / "papers" / "reviews").mkdir(parents=True)
+    (site.root / "papers" / "reviews" / "old.eml").write_text("From: x\n")
+    (site.root / "papers" / "minutes.docx").write_text("minutes")
+    return "papers"
+
+
+OUTBOX_CASES = [
+    ("built-site", _built_site, "site: it is the public site folder (site_dir)"),
+    ("site-dir-before-any-build", _unbuilt_site_dir, "site: it is the public site folder (site_dir)"),
+    ("deployed-copy", _deployed_copy, "it is a site the portal built (it has index.html and api/publications.json)"),
+    ("web-folder", _web_folder, "www: it is a web folder (it has index.html)"),
+    ("inside-a-web-folder", _inside_a_web_folder, "a web folder (it has index.html): the outbox would be served"),
+    ("preview", _preview, "elsewhere: it is an internal preview (it has .portal-preview)"),
+    ("other-files", _other_files, "papers: it holds minutes.docx, not .eml files"),
+]
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+@pytest.mark.parametrize("case, make, wording", OUTBOX_CASES, ids=[c[0] for c in OUTBOX_CASES])
+def test_an_outbox_that_is_a_site_or_holds_other_files_is_refused(site, tmp_path, command, case,
+                                                                   make, wording):
+    """Promise: `--outbox` never names a built site, a deployed copy, a web folder, a
+    preview, the public site folder or a folder of other files: exit 2 naming what was
+    found, and nothing is written anywhere."""
+    pending(site)
+    outbox = make(site, tmp_path)
+    before = files_under(site.root), outside(tmp_path)
+    result = site.run(*COMMANDS[command], "--outbox", outbox)
+    assert result.exit_code == 2, result.output
+    assert "--outbox: " in result.output and wording in result.output
+    assert "Traceback" not in result.output
+    assert (files_under(site.root), outside(tmp_path)) == before
+
+
+def outside(tmp_path: Path) -> set[str]:
+    return {path for path in files_under(tmp_path) if not path.startswith("project")}
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_an_outbox_setting_that_is_the_site_folder_is_refused(site, command):
+    """Promise: `outbox: site` in mkdocs.yml is refused like `--outbox site`."""
+    pending(site)
+    config = site.root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("      outbox: outbox\n", "      outbox: site\n"))
+    result = site.run(*COMMANDS[command])
+    assert result.exit_code == 2, result.output
+    assert "mkdocs.yml: plugins.portal.outbox: " in result.output
+    assert "it is the public site folder (site_dir)" in result.output
+    assert not (site.root / "site").exists()
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_an_outbox_of_earlier_packs_is_used_again(site, command):
+    """Promise: an outbox that holds only .eml files, folders of them and what a killed
+    write leaves is accepted (the refusal is not a nuisance in daily use)."""
+    pending(site)
+    old = site.root / "outbox" / "reviews" / "child-a"
+    old.mkdir(parents=True)
+    (old / "circulation-ofsted.eml").write_text("From: x\n")
+    (old / ".nspcc.eml.1234-0a1b2c3d.tmp").write_text("From: x\n")
+    result = site.run(*COMMANDS[command])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("wrote ") >= 1
+
+
+@needs_rsync
+def test_a_pack_is_never_written_into_the_built_site_so_never_deployed(site, tmp_path):
+    """Promise: the reviewer's route (`portal circulate --outbox site`, then deploy.sh) puts
+    no pack on the web server: the circulate is refused, and a site holding an .eml is
+    refused by the deploy step too."""
+    pending(site)
+    assert site.build().exit_code == 0
+    refused = site.run("circulate", "reviews/child-s", "--outbox", "site")
+    assert refused.exit_code == 2
+    assert not list(site.site.rglob("*.eml"))
+    (site.site / "reviews" / "circulation-dfe.eml").write_text("From: x\n")  # copied in by hand
+    result = deploy(site.site, tmp_path / "www")
+    assert result.returncode == 1
+    assert "holds an email pack" in result.stderr and "circulation-dfe.eml" in result.stderr
+    assert not (tmp_path / "www").exists()
+
+
+@pytest.fixture
+def folders(tmp_path: Path) -> ProjectFolders:
+    for name in ("content", "embargo", "site_overrides"):
+        (tmp_path / name).mkdir()
+    return ProjectFolders(tmp_path, tmp_path / "content", tmp_path / "embargo",
+                          tmp_path / "site_overrides", tmp_path / "site")
+
+
+def test_a_preview_is_never_written_into_a_web_folder(folders, tmp_path):
+    """Promise: a preview inside a web folder (one with index.html) is refused: the web
+    server would serve its embargoed pages."""
+    www = tmp_path / "www"
+    www.mkdir()
+    (www / "index.html").write_text("<html>")
+    with pytest.raises(WorkspaceError, match="a web folder .it has index.html.: the internal preview"):
+        check_output_dir(www / "preview", folders, OutputKind.PREVIEW)
+    with pytest.raises(WorkspaceError, match="not empty and is not a preview"):
+        check_output_dir(www, folders, OutputKind.PREVIEW)
+    assert check_output_dir(tmp_path / "preview", folders, OutputKind.PREVIEW)
+
+
+def test_an_outbox_holding_a_link_is_refused(folders, tmp_path):
+    outbox = tmp_path / "outbox"
+    outbox.mkdir()
+    (outbox / "a.eml").symlink_to(tmp_path / "embargo")
+    with pytest.raises(WorkspaceError, match="it holds a.eml, not .eml files"):
+        check_output_dir(outbox, folders, OutputKind.OUTBOX)
+
+
+# --- 2. the deploy step knows a preview by its pages --------------------------------------------
+
+@needs_rsync
+def test_deploy_refuses_a_copy_of_a_preview_without_its_marker_file(site, tmp_path):
+    """Promise: `cp -r preview/* s2/` (the * skips .portal-preview) then deploy.sh s2 is
+    refused: every preview page carries the preview's mark, and nothing is copied."""
+    assert site.run("build", "--preview", "--now", NOW).exit_code == 0
+    copy = tmp_path / "s2"
+    copy.mkdir()
+    subprocess.run(f"cp -r {site.root / 'preview'}/* {copy}/", shell=True, check=True)
+    assert not (copy / ".portal-preview").exists()
+    assert (copy / "reviews" / "example-embargoed" / "index.html").exists()
+    result = deploy(copy, tmp_path / "www")
+    assert result.returncode == 1, result.stdout
+    assert "holds pages of an internal preview" in result.stderr
+    assert not (tmp_path / "www").exists()
+
+
+@needs_rsync
+def test_deploy_refuses_a_single_preview_page_in_a_public_site(site, tmp_path):
+    """Promise: one preview page copied into a public site refuses the whole deploy."""
+    assert site.build().exit_code == 0
+    assert site.run("build", "--preview", "--now", NOW).exit_code == 0
+    page = site.root / "preview" / "reviews" / "example-embargoed" / "index.html"
+    (site.site / "reviews" / "example-embargoed").mkdir(parents=True)
+    shutil.copy(page, site.site / "reviews" / "example-embargoed" / "index.html")
+    result = deploy(site.site, tmp_path / "www")
+    assert result.returncode == 1
+    assert "reviews/example-embargoed/index.html has the preview's mark" in result.stderr
+    assert not (tmp_path / "www").exists()
+
+
+def test_every_preview_page_has_the_mark_and_no_public_page_does(site):
+    """Promise: the mark deploy.sh looks for is on every HTML page of a preview and on no
+    page of a public build (so a public site always deploys)."""
+    marks = ('<meta name="portal-preview" content="internal">', 'class="portal-preview-banner"')
+    assert site.build().exit_code == 0
+    assert site.run("build", "--preview", "--now", NOW).exit_code == 0
+    preview_pages = list((site.root / "preview").rglob("*.html"))
+    public_pages = list(site.site.rglob("*.html"))
+    assert preview_pages and public_pages
+    for page in preview_pages:
+        assert marks[0] in page.read_text(), page
+    for page in public_pages:
+        assert not any(mark in page.read_text() for mark in marks), page
