@@ -248,3 +248,130 @@ def test_every_preview_page_has_the_mark_and_no_public_page_does(site):
         assert marks[0] in page.read_text(), page
     for page in public_pages:
         assert not any(mark in page.read_text() for mark in marks), page
+
+
+# --- 3. a record file without its final newline -------------------------------------------------
+
+def test_a_ledger_saved_without_its_final_newline_loses_no_record(site):
+    """Promise: `printf '%s' "$(cat embargo/ledger)" > embargo/ledger` (an editor dropping
+    the last newline), then a new publication: both lines are whole, and every later build
+    succeeds."""
+    assert site.build().exit_code == 0
+    ledger = site.root / "embargo" / "ledger"
+    ledger.write_text(ledger.read_text().rstrip("\n"))
+    site.review("child-new")
+    assert site.build().exit_code == 0
+    lines = [line for line in ledger.read_text().splitlines() if line and not line.startswith("#")]
+    assert all(len(line.split("\t")) == 5 for line in lines), lines
+    assert any("\treviews/child-new\t" in line for line in lines)
+    assert any("\treviews/example-review\t" in line for line in lines)
+    again = site.build()
+    assert again.exit_code == 0, again.output
+
+
+@pytest.mark.parametrize("before, after", [
+    ("", "# header\nb\n"),
+    ("a", "a\nb\n"),
+    ("a\n", "a\nb\n"),
+    ("# header\na\tb", "# header\na\tb\nb\n"),
+])
+def test_append_durably_never_glues_a_line_onto_the_last(tmp_path, before, after):
+    """Promise: the ledger and the progress history (both appended by append_durably) get
+    their missing final newline before a new line."""
+    path = tmp_path / "progress-history"
+    path.write_text(before)
+    append_durably(path, ["b\n"], header="# header\n")
+    assert path.read_text() == after
+
+
+# --- 4. the lock is never written through a link -----------------------------------------------
+
+@pytest.mark.parametrize("link", ["symbolic", "hard"])
+def test_a_lock_file_linked_to_the_ledger_never_truncates_it(site, link):
+    """Promise: `ln -s embargo/ledger .portal.lock; portal build` (or a hard link) leaves
+    the ledger byte for byte and fails naming the lock file; nothing is published."""
+    assert site.build().exit_code == 0
+    ledger = site.root / "embargo" / "ledger"
+    before = ledger.read_bytes(), sorted(p.name for p in site.site.iterdir())
+    lock = site.root / ".portal.lock"
+    lock.unlink(missing_ok=True)
+    if link == "symbolic":
+        lock.symlink_to("embargo/ledger")
+    else:
+        os.link(ledger, lock)
+    site.review("child-new")
+    result = run_build(site)
+    assert result.returncode == 1, result.stderr
+    assert ".portal.lock: the project lock is a " in result.stderr
+    assert "rm .portal.lock" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert (ledger.read_bytes(), sorted(p.name for p in site.site.iterdir())) == before
+
+
+def test_a_lock_that_is_a_pipe_is_refused(tmp_path):
+    os.mkfifo(tmp_path / ".portal.lock")
+    with pytest.raises(WorkspaceError, match=r"the project lock is a named pipe \(FIFO\)"):
+        with project_lock(tmp_path, "build", wait_seconds=1):
+            pass
+
+
+# --- 5. a pipe or socket among the project's files is refused, never waited on ------------------
+
+def _fifo(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    os.mkfifo(path)
+
+
+def _socket(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(path))
+    server.close()
+
+
+SPECIAL = [
+    ("embargo/reviews/zz.yaml", _fifo, "a named pipe (FIFO)"),
+    ("embargo/reviews/example-review.yaml", _fifo, "a named pipe (FIFO)"),
+    ("embargo/ledger", _fifo, "a named pipe (FIFO)"),
+    ("embargo/progress-history", _fifo, "a named pipe (FIFO)"),
+    ("embargo/reviews/example-review.identifiers", _fifo, "a named pipe (FIFO)"),
+    ("embargo/notes", _fifo, "a named pipe (FIFO)"),
+    ("themes.yml", _fifo, "a named pipe (FIFO)"),
+    ("embargo/ledger", _socket, "a socket"),
+    ("embargo/reviews/zz.yaml", _socket, "a socket"),
+]
+
+
+@pytest.mark.parametrize("relative, make, what", SPECIAL, ids=[f"{c[0]}-{c[1].__name__[1:]}" for c in SPECIAL])
+def test_a_pipe_or_socket_in_the_project_is_an_error_never_a_hang(site, relative, make, what):
+    """Promise: `mkfifo embargo/reviews/zz.yaml` (or the ledger, the progress history, a
+    deny-list or the themes file being a pipe or socket) makes `portal build` fail at once
+    naming the file, the previous site untouched, the lock released."""
+    assert site.build().exit_code == 0
+    before = sorted(p.name for p in site.site.iterdir())
+    make(site.root / relative)
+    result = run_build(site, timeout=90)
+    assert result.returncode == 1, result.stderr
+    assert f"{relative}: {what}, not a regular file" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert sorted(p.name for p in site.site.iterdir()) == before
+    with project_lock(site.root, "test", wait_seconds=1):
+        pass
+
+
+def test_read_regular_file_refuses_without_opening(tmp_path):
+    os.mkfifo(tmp_path / "pipe")
+    (tmp_path / "folder").mkdir()
+    with pytest.raises(workspace.NotRegularFile, match="a named pipe"):
+        workspace.read_regular_file(tmp_path / "pipe")
+    with pytest.raises(workspace.NotRegularFile, match="a folder"):
+        workspace.read_regular_file(tmp_path / "folder")
+    (tmp_path / "file").write_bytes(b"x" * 3_000_000)
+    (tmp_path / "link").symlink_to(tmp_path / "file")
+    assert workspace.read_regular_file(tmp_path / "link") == b"x" * 3_000_000
+
+
+def test_a_record_file_that_is_a_pipe_is_never_appended_to(tmp_path):
+    os.mkfifo(tmp_path / "ledger")
+    with pytest.raises(workspace.NotRegularFile):
+        append_durably(tmp_path / "ledger", ["line\n"])
