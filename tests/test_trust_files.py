@@ -284,6 +284,17 @@ def test_append_durably_never_glues_a_line_onto_the_last(tmp_path, before, after
     assert path.read_text() == after
 
 
+def test_a_glued_ledger_line_says_how_to_mend_it(site):
+    """Promise: a ledger already broken this way names the line and the remedy."""
+    assert site.build().exit_code == 0
+    ledger = site.root / "embargo" / "ledger"
+    text = ledger.read_text()
+    ledger.write_text(text.rstrip("\n") + "published\treviews/x\t2026-01-20T00:01:00+00:00\tsha256:00\tX\n")
+    result = site.build()
+    assert result.exit_code == 1
+    assert "two lines run together: put a line break before the 'published'" in result.stderr
+
+
 # --- 4. the lock is never written through a link -----------------------------------------------
 
 @pytest.mark.parametrize("link", ["symbolic", "hard"])
@@ -375,3 +386,53 @@ def test_a_record_file_that_is_a_pipe_is_never_appended_to(tmp_path):
     os.mkfifo(tmp_path / "ledger")
     with pytest.raises(workspace.NotRegularFile):
         append_durably(tmp_path / "ledger", ["line\n"])
+
+
+# --- 6 and 7. messages that name the right file, once --------------------------------------------
+
+def test_a_ledger_error_names_the_ledger_once(site):
+    """Promise: `embargo/ledger: line 7: ...`, never `embargo/ledger: embargo/ledger: ...`."""
+    assert site.build().exit_code == 0
+    ledger = site.root / "embargo" / "ledger"
+    number = len(ledger.read_text().splitlines()) + 1
+    ledger.write_text(ledger.read_text() + "published\treviews/x\tyesterday\n")
+    result = site.build()
+    assert result.exit_code == 1
+    assert f"embargo/ledger: line {number}: expected 5 tab-separated columns, got 3" in result.stderr
+    assert "embargo/ledger: embargo/ledger" not in result.stderr
+
+
+def test_a_full_disk_names_the_output_folder_not_the_file_copied(site, monkeypatch):
+    """Promise: a full disk while the build copies the theme's files is reported against
+    the site folder being written (`site/: No space left on device while writing the new
+    site (copying …)`), not as if the source in the virtualenv were at fault; nothing is
+    published."""
+    assert site.build().exit_code == 0
+    before = sorted(p.name for p in site.site.iterdir())
+    real_sendfile = os.sendfile
+
+    def sendfile(out_fd, in_fd, offset, count):
+        if ".site.building-" in os.readlink(f"/proc/self/fd/{out_fd}"):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_sendfile(out_fd, in_fd, offset, count)
+
+    monkeypatch.setattr(os, "sendfile", sendfile)
+    result = site.build()
+    assert result.exit_code == 1, result.output
+    assert "site/: No space left on device while writing the new site (copying " in result.output
+    assert "): nothing was published; the previous site is unchanged" in result.output
+    assert "Traceback" not in result.output
+    assert sorted(p.name for p in site.site.iterdir()) == before
+
+
+def test_a_full_disk_while_writing_a_page_names_the_output_folder(site, monkeypatch):
+    import mkdocs.utils
+
+    def full(content, output_path):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), output_path)
+
+    monkeypatch.setattr(mkdocs.utils, "write_file", full)
+    result = site.build("--preview", now=NOW)
+    assert result.exit_code == 1, result.output
+    assert "preview/: No space left on device while writing the new site (writing " in result.output
+    assert "nothing was published; the previous site is unchanged" in result.output

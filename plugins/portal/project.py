@@ -531,7 +531,7 @@ def _load_ledger(project: Project, path: Path, shown: str) -> None:
     except NotUtf8 as exc:
         project.findings.append(error(shown, "", "bad-ledger", str(exc)))
     except LedgerError as exc:
-        project.findings.append(error(shown, "", "bad-ledger", str(exc)))
+        project.findings.append(error(shown, "", "bad-ledger", exc.detail))
 
 
 def content_hash(item: Item, body: str, docs_dir: Path) -> str:
