@@ -346,7 +346,30 @@ class _StoppedError(click.ClickException):
 
 @contextmanager
 def _disk_errors_reported():
-    """A failing disk (read-only, full, vanished) is a one-line error, never a traceback."""
+    """A failing disk (read-only, full, vanished) is a one-line error, never a traceback.
+
+    A failure while writing into a build's staging folder (``.site.building-…``) names the
+    output folder, not the file being copied (a full disk is the output's problem, though
+    a copy names its source first): ``site/: No space left on device while writing the new
+    site (copying …/wordcut.js)``."""
+    import os
+    import re
+
+    def staged(name) -> tuple[Path, Path] | None:
+        """(output folder, staging folder) if ``name`` lies in a staging folder."""
+        path = Path(os.fsdecode(name)) if name is not None else None
+        for folder in [path, *path.parents] if path is not None else []:
+            match = re.fullmatch(r"\.(.+)\.building-[A-Za-z0-9_]+", folder.name)
+            if match:
+                return folder.parent / match[1], folder
+        return None
+
+    def shown(folder: Path) -> str:
+        try:
+            return f"{folder.resolve().relative_to(Path.cwd().resolve()).as_posix()}/"
+        except ValueError:
+            return f"{folder}/"
+
     try:
         yield
     except RecordError as exc:
@@ -355,8 +378,21 @@ def _disk_errors_reported():
         raise ContentErrors(f"{exc}: nothing was published; the previous site is unchanged") from exc
     except OSError as exc:
         hint = " (a mount point? use --in-place)" if exc.errno == errno.EBUSY else ""
-        raise ContentErrors(f"{exc.filename or 'portal build'}: {exc.strerror or exc}{hint}: "
-                            "nothing was published; the previous site is unchanged") from exc
+        into = staged(exc.filename2) or staged(exc.filename)
+        if into is None:
+            raise ContentErrors(f"{exc.filename or 'portal build'}: {exc.strerror or exc}{hint}: "
+                                "nothing was published; the previous site is unchanged") from exc
+        target, staging = into
+        if staged(exc.filename2) and exc.filename is not None:
+            doing = f"copying {os.fsdecode(exc.filename)}"
+        elif exc.filename2 is not None:
+            doing = "putting it in place"
+        else:
+            doing = f"writing {Path(os.fsdecode(exc.filename)).relative_to(staging).as_posix()}"
+            doing = "making its folder" if doing == "writing ." else doing
+        raise ContentErrors(f"{shown(target)}: {exc.strerror or exc} while writing the new site "
+                            f"({doing}){hint}: nothing was published; the previous site is "
+                            "unchanged") from exc
 
 
 def _run_mkdocs(config_file: str, site_dir: Path, now: datetime | None, strict: bool,

@@ -151,8 +151,10 @@ def export_json(item: Item, publication: Publication) -> str:
 def read_history(path: Path) -> list[tuple[date, str, dict[str, int]]]:
     if not path.exists():
         return []
+    from .workspace import read_regular_file
+
     rows = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in read_regular_file(path).decode("utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         when, item_id, *numbers = line.split("\t")

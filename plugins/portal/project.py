@@ -40,6 +40,7 @@ from .core.validate import kind_of, public_body, validate_body, validate_item
 from .disclosure import (Disclosure, Scans, find_disclosures, older_deny_list_message, page_disclosures, pdf_metadata,
                          read_deny_list)
 from .pdf import PdfFacts, PdfProblem, extract_text, read_facts
+from .workspace import NotRegularFile, read_regular_file, special_file_problem
 
 # MkDocs renders all of these as pages; an item must be .md so that the rules see it.
 MARKDOWN_EXTENSIONS = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
@@ -124,6 +125,9 @@ def _circulation_rules(raw, where: str) -> tuple[CirculationRule, ...]:
 
 def load_themes(path: Path, project_dir: Path) -> ThemeVocabulary:
     shown = _relative(path, project_dir)
+    problem = special_file_problem(path)
+    if problem:
+        raise SettingsError(f"{shown}: {problem}")
     if not path.is_file():
         raise SettingsError(
             f"{shown}: the theme vocabulary file is missing (set plugins.portal.themes_file "
@@ -144,8 +148,9 @@ class NotUtf8(ValueError):
 
 def read_utf8(path: Path) -> str:
     """The text of a project file (without the byte-order mark some Windows editors put
-    first), or ``NotUtf8`` naming the line of the first bad byte."""
-    data = path.read_bytes()
+    first), or ``NotUtf8`` naming the line of the first bad byte (``NotRegularFile`` for a
+    named pipe, socket, device or folder, never read)."""
+    data = read_regular_file(path)
     try:
         return data.decode("utf-8").removeprefix("\ufeff")  # a byte-order mark is not text
     except UnicodeDecodeError as exc:
@@ -503,6 +508,8 @@ def _load_deny_lists(project: Project, register_dir: Path, shown_dir: str) -> No
     if not register_dir.is_dir():
         return
     for path in sorted(register_dir.rglob("*.identifiers")):
+        if special_file_problem(path):
+            continue  # reported by _load_register, never opened
         item_id = path.relative_to(register_dir).as_posix()[: -len(".identifiers")]
         shown = f"{shown_dir}/{item_id}.identifiers"
         try:
@@ -524,10 +531,12 @@ def _load_ledger(project: Project, path: Path, shown: str) -> None:
         return
     try:
         project.ledger = parse_ledger(read_utf8(path), shown)
+    except NotRegularFile:
+        return  # reported with the register folder (_load_register)
     except NotUtf8 as exc:
         project.findings.append(error(shown, "", "bad-ledger", str(exc)))
     except LedgerError as exc:
-        project.findings.append(error(shown, "", "bad-ledger", str(exc)))
+        project.findings.append(error(shown, "", "bad-ledger", exc.detail))
 
 
 def content_hash(item: Item, body: str, docs_dir: Path) -> str:
@@ -596,14 +605,26 @@ def _read_attachments(project: Project, prefix: str) -> None:
 
 
 def _load_register(project: Project, register_dir: Path, shown_dir: str, yaml_cache=None) -> None:
+    """Read every register entry; first refuse every file of the register folder that is
+    not a regular file (the ledger, the progress history, deny-lists and entries included),
+    so that nothing later waits forever on a named pipe while holding the project lock."""
     if not register_dir.is_dir():
         return
+    special = _special_files(register_dir)
+    for path, what in special.items():
+        project.findings.append(error(f"{shown_dir}/{path.relative_to(register_dir).as_posix()}",
+                                      "", "special-file", what))
     for path in sorted(register_dir.rglob("*.yaml")):
         relative = path.relative_to(register_dir).as_posix()
         item_id = relative[: -len(".yaml")]
         shown = f"{shown_dir}/{relative}"
+        if path in special:
+            continue
         try:
             data = frontmatter.load_yaml(read_utf8(path), yaml_cache)
+        except NotRegularFile as exc:
+            project.findings.append(error(shown, "", "special-file", str(exc)))
+            continue
         except NotUtf8 as exc:
             project.findings.append(error(shown, "", "not-utf8", str(exc)))
             continue
@@ -624,6 +645,23 @@ def _load_register(project: Project, register_dir: Path, shown_dir: str, yaml_ca
         project.findings.extend(_unknown_circulation_rules(data, shown, item_id, project.settings))
         if entry is not None:
             project.register[item_id] = entry
+
+
+def _special_files(register_dir: Path) -> dict[Path, str]:
+    """Every entry of the register folder that is not a regular file (nor a link to one),
+    with what it is, without opening any: pipes, sockets and devices, and folders named as
+    the files the portal reads there."""
+    found = {}
+    for folder, subfolders, files in os.walk(register_dir):
+        for name in files + [n for n in subfolders if _is_register_file_name(n)]:
+            problem = special_file_problem(Path(folder) / name)
+            if problem:
+                found[Path(folder) / name] = problem
+    return dict(sorted(found.items()))
+
+
+def _is_register_file_name(name: str) -> bool:
+    return name in ("ledger", "progress-history") or name.endswith((".yaml", ".identifiers"))
 
 
 SYMLINK_MESSAGE = ("a symbolic link: the portal never publishes links (they can point outside "

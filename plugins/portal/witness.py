@@ -24,6 +24,7 @@ from .core.dates import DateError, parse_date
 from .core.ledger import LedgerError
 from .core.ledger import parse as parse_ledger
 from .core.protection import PublicEvent, Witness, WitnessRecord, public_floor
+from .workspace import NotRegularFile, read_regular_file
 
 PUBLICATIONS_JSON = "api/publications.json"
 PREVIEW_MARKER = ".portal-preview"
@@ -83,8 +84,8 @@ def read_public_floor(register_dir: Path, tz, real_now: datetime) -> PublicEvent
     and reports it."""
     ledger = {}
     try:
-        ledger = parse_ledger((register_dir / "ledger").read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, LedgerError):
+        ledger = parse_ledger(read_regular_file(register_dir / "ledger").decode("utf-8"))
+    except (OSError, UnicodeDecodeError, LedgerError, NotRegularFile):
         pass
     return public_floor(ledger, _withdrawals(register_dir), real_now, tz)
 
@@ -95,10 +96,10 @@ def _withdrawals(register_dir: Path) -> list[tuple[str, date]]:
         return found
     for path in sorted(register_dir.rglob("*.yaml")):
         try:
-            data = frontmatter.load_yaml(path.read_text(encoding="utf-8"))
+            data = frontmatter.load_yaml(read_regular_file(path).decode("utf-8"))
             on = parse_date(data["withdrawal"]["on"])
         except (OSError, UnicodeDecodeError, frontmatter.FrontMatterError, DateError, KeyError,
-                TypeError):
+                TypeError, NotRegularFile):
             continue
         found.append((path.relative_to(register_dir).as_posix()[: -len(".yaml")], on))
     return found

@@ -12,8 +12,12 @@ Two guarantees live here, so that every command that writes goes through the sam
   function that decides whether a folder may receive a built site, a preview or an
   outbox: never the project folder or a folder that holds it, never the content,
   register or overrides folders nor anything inside them, never a public site inside a
-  preview or a preview inside a public site, and never a folder that already holds
-  something other than what the command writes there.
+  preview or a preview inside a public site, never a preview or an outbox that is (or lies
+  in) a built site, a web folder or the public site folder, and never a folder that already
+  holds something other than what the command writes there.
+
+It also holds the project's safe file primitives: ``read_regular_file`` (never blocks on a
+named pipe or a device), ``append_durably`` and ``write_atomic``.
 """
 
 from __future__ import annotations
@@ -22,9 +26,11 @@ import errno
 import fcntl
 import json
 import os
+import re
 import secrets
 import shutil
 import socket
+import stat
 import tempfile
 import time
 from collections.abc import Iterator
@@ -95,16 +101,26 @@ def is_portal_site(folder: Path) -> bool:
     return (folder / "index.html").is_file() and (folder / "api" / "publications.json").is_file()
 
 
+def is_web_folder(folder: Path) -> bool:
+    """A folder a web server would serve as a site: it has a home page."""
+    return (folder / "index.html").exists()
+
+
 def _is_empty(folder: Path) -> bool:
     return not folder.exists() or (folder.is_dir() and not any(folder.iterdir()))
 
 
 def check_output_dir(target: Path, folders: ProjectFolders, kind: OutputKind) -> Path:
     """Return ``target`` resolved if ``kind`` may be written there; else raise
-    ``WorkspaceError`` naming the folder, why, and what to choose instead."""
+    ``WorkspaceError`` naming the folder, why, and what to choose instead.
+
+    The folder and every folder above it are checked: a preview or an outbox written into
+    (or as) a built site, a deployed copy of one or any web folder would be published by
+    the next deploy with the embargoed pages or packs in it."""
     resolved = _resolved(target)
     shown = str(target)
     root = _resolved(folders.root)
+    public = _resolved(folders.public_site_dir) if folders.public_site_dir is not None else None
     if resolved.exists() and not resolved.is_dir():
         raise WorkspaceError(f"{shown}: it is a file, not a folder: choose a folder for {kind.value}")
     if _is_within(root, resolved):
@@ -116,17 +132,12 @@ def check_output_dir(target: Path, folders: ProjectFolders, kind: OutputKind) ->
             raise WorkspaceError(
                 f"{shown}: it is, holds or lies inside {name} ({folder}): {kind.value} is never "
                 "written among the project's own files, which it would publish or destroy")
-    public = _resolved(folders.public_site_dir) if folders.public_site_dir is not None else None
     for ancestor in resolved.parents:
-        if is_preview(ancestor) or is_portal_site(ancestor) or ancestor == public:
-            raise WorkspaceError(
-                f"{shown}: it lies inside the built site or preview {ancestor}: {kind.value} would "
-                "be deployed with it or deleted by the next build. Choose a folder outside every "
-                f"built site (default {_DEFAULT_FOLDER[kind]})")
-    if kind is OutputKind.PREVIEW and folders.public_site_dir is not None \
-            and resolved == _resolved(folders.public_site_dir):
-        raise WorkspaceError(f"{shown}: it is the public site folder (site_dir): a preview goes "
-                             "elsewhere (default preview/)")
+        _check_ancestor(shown, ancestor, public, kind)
+    if kind is not OutputKind.PUBLIC_SITE and resolved == public:
+        raise WorkspaceError(f"{shown}: it is the public site folder (site_dir): {kind.value} "
+                             "would be deployed with the site or deleted by the next build; it goes "
+                             f"elsewhere (default {_DEFAULT_FOLDER[kind]})")
     if _is_empty(resolved):
         return resolved
     if kind is OutputKind.PUBLIC_SITE:
@@ -143,7 +154,60 @@ def check_output_dir(target: Path, folders: ProjectFolders, kind: OutputKind) ->
         if not is_preview(resolved):
             raise WorkspaceError(f"{shown}: the folder is not empty and is not a preview (no "
                                  f"{PREVIEW_MARKER}): choose an empty or new folder")
+    else:
+        found = _not_an_outbox(resolved)
+        if found:
+            raise WorkspaceError(
+                f"{shown}: {found}: an outbox holds only .eml files and folders of them, and is "
+                "never served by a web server (the packs are embargoed, the reports attached). "
+                f"Choose an empty or new folder (default {_DEFAULT_FOLDER[kind]})")
     return resolved
+
+
+def _check_ancestor(shown: str, ancestor: Path, public: Path | None, kind: OutputKind) -> None:
+    if is_preview(ancestor) or is_portal_site(ancestor) or ancestor == public:
+        raise WorkspaceError(
+            f"{shown}: it lies inside the built site or preview {ancestor}: {kind.value} would "
+            "be deployed with it or deleted by the next build. Choose a folder outside every "
+            f"built site (default {_DEFAULT_FOLDER[kind]})")
+    if kind is not OutputKind.PUBLIC_SITE and is_web_folder(ancestor):
+        raise WorkspaceError(
+            f"{shown}: it lies inside {ancestor}, a web folder (it has index.html): {kind.value} "
+            "would be served with it. Choose a folder outside every site (default "
+            f"{_DEFAULT_FOLDER[kind]})")
+
+
+_ATOMIC_LEFTOVER = re.compile(r"^\.[^/]+\.eml\.\d+-[0-9a-f]{8}\.tmp$")
+"""What ``write_atomic`` leaves of an .eml when the command is killed while writing it."""
+
+
+def _not_an_outbox(folder: Path) -> str | None:
+    """What in ``folder`` shows it is not an outbox (a site, a preview, anything but .eml
+    files and folders of them), or None."""
+    if is_preview(folder):
+        return f"it is an internal preview (it has {PREVIEW_MARKER})"
+    if is_portal_site(folder):
+        return "it is a site the portal built (it has index.html and api/publications.json)"
+    if is_web_folder(folder):
+        return "it is a web folder (it has index.html)"
+    strangers = []
+    for current, subfolders, files in os.walk(folder):
+        relative = Path(current).relative_to(folder)
+        strangers += [relative / name for name in subfolders if (Path(current) / name).is_symlink()]
+        strangers += [relative / name for name in files if not _is_outbox_file(Path(current) / name)]
+        if len(strangers) > 3:
+            break
+    if not strangers:
+        return None
+    named = ", ".join(path.as_posix() for path in sorted(strangers)[:3])
+    return f"it holds {named}{' and more' if len(strangers) > 3 else ''}, not .eml files"
+
+
+def _is_outbox_file(path: Path) -> bool:
+    if path.is_symlink() or not path.is_file():
+        return False
+    return (path.suffix == ".eml" and not path.name.startswith(".")) \
+        or bool(_ATOMIC_LEFTOVER.match(path.name))
 
 
 def remove_stale_staging(target: Path) -> list[Path]:
@@ -170,11 +234,7 @@ def project_lock(root: Path, command: str, wait_seconds: float = 900.0,
     so it can say what it waits for) and then goes ahead with what the first one wrote.
     """
     path = root / LOCK_FILE
-    try:
-        handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as exc:
-        raise WorkspaceError(f"{path}: cannot open the project lock ({exc.strerror}): is the "
-                             "project folder writable?") from exc
+    handle = _open_lock_file(path)
     try:
         deadline = time.monotonic() + wait_seconds
         told = False
@@ -206,12 +266,105 @@ def project_lock(root: Path, command: str, wait_seconds: float = 900.0,
         os.close(handle)  # releases the lock
 
 
+def _open_lock_file(path: Path) -> int:
+    """The lock file, opened for writing the holder into it: never through a symbolic link
+    and never anything but a file of its own (a link to the ledger, even a hard one, would be
+    truncated by the next command)."""
+    flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+    try:
+        handle = os.open(path, flags, 0o644)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP or path.is_symlink():
+            raise WorkspaceError(_lock_refusal(path, "a symbolic link")) from exc
+        if exc.errno == errno.ENXIO:  # a socket
+            raise WorkspaceError(_lock_refusal(path, _kind_of_file(path))) from exc
+        raise WorkspaceError(f"{path}: cannot open the project lock ({exc.strerror}): is the "
+                             "project folder writable?") from exc
+    facts = os.fstat(handle)
+    problem = None
+    if not stat.S_ISREG(facts.st_mode):
+        problem = _kind_of_mode(facts.st_mode)
+    elif facts.st_nlink > 1:
+        problem = f"a hard link to another file ({facts.st_nlink} names for it)"
+    if problem:
+        os.close(handle)
+        raise WorkspaceError(_lock_refusal(path, problem))
+    return handle
+
+
+def _lock_refusal(path: Path, what: str) -> str:
+    return (f"{path}: the project lock is {what}, not a file of its own: the portal never "
+            f"writes through it (it would overwrite what it points to). Delete it (rm {LOCK_FILE}; "
+            "the portal makes it again) and run the command again")
+
+
+def _kind_of_mode(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a special file"
+
+
+def _kind_of_file(path: Path) -> str:
+    try:
+        return _kind_of_mode(os.stat(path).st_mode)
+    except OSError:
+        return "a special file"
+
+
 def _read_holder(handle: int) -> str:
     try:
         data = json.loads(os.pread(handle, 4096, 0).decode() or "{}")
         return f"'portal {data['command']}' (pid {data['pid']}, since {data['since']})"
     except (OSError, ValueError, KeyError, UnicodeDecodeError):
         return "another portal command"
+
+
+# --- reading the project's own files ----------------------------------------------------
+
+class NotRegularFile(WorkspaceError, ValueError):
+    """A project file that is a named pipe, socket, device or folder: reading it could block
+    forever (while the project lock is held) or never end. The message says what it is and
+    what to do; the caller puts the file's name in front."""
+
+
+def read_regular_file(path: Path) -> bytes:
+    """The bytes of ``path``, refusing anything but a regular file (a symbolic link to one is
+    fine) before reading it: ``NotRegularFile``. A missing file raises ``FileNotFoundError``."""
+    _require_regular(path, os.stat(path).st_mode)
+    handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)  # a swapped-in pipe: no wait
+    try:
+        _require_regular(path, os.fstat(handle).st_mode)
+        chunks = []
+        while chunk := os.read(handle, 1 << 20):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(handle)
+
+
+def special_file_problem(path: Path) -> str | None:
+    """Why ``path`` may not be read (a named pipe, socket, device or folder), without
+    opening it; None for a regular file, a link to one, or nothing there."""
+    try:
+        _require_regular(path, os.stat(path).st_mode)
+    except NotRegularFile as exc:
+        return str(exc)
+    except OSError:
+        return None
+    return None
+
+
+def _require_regular(path: Path, mode: int) -> None:
+    if not stat.S_ISREG(mode):
+        raise NotRegularFile(f"{_kind_of_mode(mode)}, not a regular file: the portal never reads "
+                             "it (a pipe or a device could stop the command forever): delete it, "
+                             "or put the file it should be in its place")
 
 
 # --- records before effects -------------------------------------------------------------
@@ -223,19 +376,26 @@ class RecordError(WorkspaceError):
 def append_durably(path: Path, lines: list[str], header: str = "") -> None:
     """Append ``lines`` to ``path`` and return only once they are on disk.
 
-    ``header`` starts a new or empty file. The lines go in one ``write`` and are
-    ``fsync``-ed (with the folder, for a new file), so the effect they record may follow;
-    a write that fails part-way (a full disk) is cut back to where it started, so the file
-    never ends in half a line.
+    ``header`` starts a new or empty file; a file whose last line lacks its newline (as some
+    editors save it) gets one first, so a new line is never glued onto it. The lines go in
+    one ``write`` and are ``fsync``-ed (with the folder, for a new file), so the effect they
+    record may follow; a write that fails part-way (a full disk) is cut back to where it
+    started, so the file never ends in half a line. Anything but a regular file (a named
+    pipe) is refused (``NotRegularFile``), never waited on.
     """
     if not lines:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     is_new = not path.exists()
-    handle = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    # O_NONBLOCK: a named pipe in the file's place is refused below, never waited on.
+    handle = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_NONBLOCK | os.O_CLOEXEC,
+                     0o644)
     try:
-        size = os.fstat(handle).st_size
-        data = ((header if size == 0 else "") + "".join(lines)).encode("utf-8")
+        facts = os.fstat(handle)
+        _require_regular(path, facts.st_mode)
+        size = facts.st_size
+        start = header if size == 0 else _missing_newline(handle, size)
+        data = (start + "".join(lines)).encode("utf-8")
         try:
             written = 0
             while written < len(data):
@@ -251,6 +411,12 @@ def append_durably(path: Path, lines: list[str], header: str = "") -> None:
         os.close(handle)
     if is_new:
         _fsync_folder(path.parent)
+
+
+def _missing_newline(handle: int, size: int) -> str:
+    """A newline if the file does not end with one (saved by an editor that drops the last
+    one): without it the first appended line would be glued onto the last line there."""
+    return "" if os.pread(handle, 1, size - 1) == b"\n" else "\n"
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -314,15 +480,18 @@ def record_publication(publication) -> Recorded:
     ledger = project.ledger_path or project.root / "embargo" / "ledger"
     history = ledger.parent / "progress-history"
     ledger_lines = publication.ledger_updates()
-    _append_record(project.root, ledger, ledger_lines, HEADER)
-    _append_record(project.root, history, history_updates(publication, read_history(history)),
-                   HISTORY_HEADER)
+    _append_record(project.root, ledger, lambda: ledger_lines, HEADER)
+    _append_record(project.root, history,
+                   lambda: history_updates(publication, read_history(history)), HISTORY_HEADER)
     return Recorded(len(ledger_lines), ledger)
 
 
-def _append_record(root: Path, path: Path, lines: list[str], header: str) -> None:
+def _append_record(root: Path, path: Path, lines, header: str) -> None:
     try:
-        append_durably(path, lines, header)
+        append_durably(path, lines(), header)
+    except NotRegularFile as exc:
+        raise RecordError(f"{shown_path(path, root)}: {exc}. Nothing was published; the previous "
+                          "site is unchanged") from exc
     except OSError as exc:
         raise RecordError(f"{shown_path(path, root)}: cannot write ({exc.strerror or exc}): nothing "
                           "was published; the previous site is unchanged") from exc

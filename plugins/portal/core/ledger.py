@@ -25,7 +25,13 @@ HEADER = (
 
 
 class LedgerError(ValueError):
-    """A ledger line that cannot be read; the message names the line."""
+    """A ledger line that cannot be read. ``str()`` is ``path: line N: what is wrong``;
+    ``detail`` is the same without the path, for a report that names the file itself."""
+
+    def __init__(self, path: str, detail: str) -> None:
+        super().__init__(f"{path}: {detail}")
+        self.path = path
+        self.detail = detail
 
 
 @dataclass
@@ -74,27 +80,37 @@ def parse(text: str, path: str = "embargo/ledger") -> dict[str, LedgerEntry]:
             continue
         parts = line.split("\t")
         if len(parts) != 5:
-            raise LedgerError(f"{path}: line {number}: expected 5 tab-separated columns, got {len(parts)}")
+            raise LedgerError(path, f"line {number}: expected 5 tab-separated columns, got "
+                                    f"{len(parts)}{_glued_hint(parts)}")
         event, item_id, when, content_hash, text_ = parts
         try:
             if event == "published":
                 if item_id in entries:
-                    raise LedgerError(f"{path}: line {number}: {item_id} is recorded as published twice")
+                    raise LedgerError(path, f"line {number}: {item_id} is recorded as published twice")
                 entries[item_id] = LedgerEntry(item_id, text_, _aware(when), content_hash,
                                                line=number)
             elif event == "changed":
                 if item_id not in entries:
-                    raise LedgerError(f"{path}: line {number}: a change to {item_id} before its publication")
+                    raise LedgerError(path, f"line {number}: a change to {item_id} before its publication")
                 entries[item_id].hash = content_hash
                 entries[item_id].changes.append((date.fromisoformat(when), text_))
                 entries[item_id].change_lines.append(number)
             else:
-                raise LedgerError(f"{path}: line {number}: unknown event {event!r} (published or changed)")
+                raise LedgerError(path, f"line {number}: unknown event {event!r} (published or changed)")
         except ValueError as exc:
             if isinstance(exc, LedgerError):
                 raise
-            raise LedgerError(f"{path}: line {number}: {exc}") from exc
+            raise LedgerError(path, f"line {number}: {exc}") from exc
     return entries
+
+
+def _glued_hint(parts: list[str]) -> str:
+    """Two lines run together (a file saved without its last newline, then appended to)."""
+    for event in ("published", "changed"):
+        if len(parts) > 5 and parts[4].endswith(event) and parts[4] != event:
+            return (f" (two lines run together: put a line break before the {event!r} at the "
+                    "end of the fifth column)")
+    return ""
 
 
 def _aware(when: str) -> datetime:
