@@ -18,7 +18,7 @@ from datetime import datetime
 import pytest
 
 from conftest import copy_example, find_in_site
-from portal.core.ledger import LedgerError, event_lines, seal
+from portal.core.ledger import LedgerError
 from portal.core.ledger import parse as parse_ledger
 
 EXAMPLE_ID = "reviews/example-review"
@@ -48,7 +48,8 @@ def ledger_path(site):
 
 
 def ledger_events(site) -> list[str]:
-    return [text for _, text in event_lines(ledger_path(site).read_text())]
+    return [line for line in ledger_path(site).read_text().splitlines()
+            if line.strip() and not line.startswith("#")]
 
 
 def register_withdrawal(site, on: str | None) -> None:
@@ -57,10 +58,6 @@ def register_withdrawal(site, on: str | None) -> None:
 
 def publications(site) -> dict:
     return json.loads((site.site / "api/publications.json").read_text())
-
-
-def is_live(site, item_id: str = EXAMPLE_ID) -> bool:
-    return any(record["id"] == item_id for record in publications(site)["publications"])
 
 
 def expect_refused(site, *fragments: str, args: tuple[str, ...] = ()):
@@ -190,6 +187,42 @@ def test_a_public_build_may_not_go_back_before_a_recorded_withdrawal(withdrawn):
     result = withdrawn.build(now="2026-11-17")
     assert result.exit_code == 2, result.output
     assert "reviews/example-review was withdrawn on 18 November 2026 (recorded in the ledger)" in result.output
+
+
+WITHDRAWN_LEDGER = ("published\treviews/a\t2026-01-20T00:01:00+00:00\tsha256:x\tA\n"
+                    "withdrawn\treviews/a\t2026-11-18T00:00:00+00:00\tsha256:x\tA court order.\n")
+
+
+@pytest.mark.parametrize("exists, register_on, now, code", [
+    (True, None, "2026-11-20", "withdrawal-record-missing"),
+    (True, "2026-11-19", "2026-11-20", "withdrawal-moved-later"),
+    (True, "2026-11-18", "2026-11-20", None),
+    (True, "2026-11-10", "2026-11-20", None),          # moved earlier: never less withdrawn
+    (True, None, "2026-11-17", None),                  # before the withdrawal (portal check --now)
+    (False, None, "2026-11-20", None),                 # page and record deleted: nothing can go live
+])
+def test_the_ledgers_withdrawal_binds_while_the_item_exists(exists, register_on, now, code):
+    """Promise (the rule, without I/O): a recorded withdrawal needs the register's record,
+    dated no later, for as long as the item exists."""
+    from datetime import date
+    from zoneinfo import ZoneInfo
+
+    from portal.core.items import Item, Kind
+    from portal.core.protection import withdrawal_findings
+    from portal.core.publication import Block, Decision, State
+    from portal.core.register import RegisterEntry, Withdrawal
+
+    london = ZoneInfo("Europe/London")
+    items = {"reviews/a": Item(id="reviews/a", kind=Kind.REVIEW, src_uri="reviews/a.md", title="A",
+                               status="approved", summary="S", themes=(),
+                               publish_at=datetime(2026, 1, 20, tzinfo=london))} if exists else {}
+    register = ({"reviews/a": RegisterEntry(withdrawal=Withdrawal(date.fromisoformat(register_on), "R", "S"))}
+                if register_on else {})
+    in_force = register_on is not None and register_on <= now
+    blocks = (Block(State.WITHDRAWN, "withdrawal", "withdrawn"),) if in_force else ()
+    found = withdrawal_findings(items, {"reviews/a": Decision("reviews/a", blocks)}, parse_ledger(WITHDRAWN_LEDGER),
+                                register, datetime.fromisoformat(now + "T12:00:00+00:00"), london)
+    assert [f.code for f in found] == ([code] if code else [])
 
 
 def test_check_reports_the_lost_withdrawal_as_the_build_does(withdrawn):
@@ -344,6 +377,8 @@ def test_a_build_with_a_witness_does_not_warn(withdrawn):
 def test_the_site_carries_the_seal_of_the_ledger_it_was_built_with(withdrawn):
     """Promise: api/publications.json holds the number of ledger events after the build's
     own lines, and the SHA-256 of those lines in order."""
+    from portal.core.ledger import seal
+
     sealed = publications(withdrawn)["ledger"]
     lines = ledger_events(withdrawn)
     assert sealed["events"] == len(lines) == 5

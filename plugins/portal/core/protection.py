@@ -138,8 +138,8 @@ def withdrawal_findings(items: Mapping[str, Item], decisions: Mapping[str, Decis
     today = local_date(now, tz)
     for item_id, entry in sorted(ledger.items()):
         withdrawn = entry.withdrawn
-        if withdrawn is None or withdrawn.at > now:
-            continue
+        if withdrawn is None or withdrawn.at > now or item_id not in items:
+            continue  # not withdrawn (yet), or gone altogether: nothing could go live
         record = (register.get(item_id) or RegisterEntry()).withdrawal
         withdrawn_on = local_date(withdrawn.at, tz)
         register_file = f"embargo/{item_id}.yaml"
