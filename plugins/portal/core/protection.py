@@ -289,9 +289,9 @@ def witness_findings(witness: Witness, ledger: Mapping[str, LedgerEntry], hashes
     that says how to restore it. A witness that cannot be read is an error too."""
     if witness.problem:
         return [error(witness.source.split(" (", 1)[0], "", "witness-unreadable",
-                      f"{witness.problem}: this record of what was published ({witness.source}) "
-                      "is corrupt, and a corrupt record is not an absent one, so nothing is "
-                      f"published until it can be read: {WITNESS_REMEDY}")]
+                      f"{witness.problem}: it is the public record of what was published, and "
+                      "a corrupt record is not an absent one, so nothing is published until it "
+                      f"can be read: {WITNESS_REMEDY}")]
     findings: list[Finding] = []
     findings += _witnessed_withdrawals(witness, ledger, hashes, tz, path, register or {}, events)
     if witness.seal is not None:
