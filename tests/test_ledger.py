@@ -163,7 +163,11 @@ def test_an_authorised_withdrawal_replaces_the_page_with_a_notice(site):
     feed = (site.site / "feed.xml").read_text()
     assert "<title>Withdrawn: Child W review</title>" in feed
     assert "Removed following a court order." in feed
-    assert "reviews/child-w" not in (site.site / "api/publications.json").read_text()
+    document = json.loads((site.site / "api/publications.json").read_text())
+    assert "reviews/child-w" not in json.dumps(document["publications"])
+    # Named only where the next build checks its ledger: what the notice says, no content.
+    assert document["withdrawn"] == [{"id": "reviews/child-w", "withdrawn": "2026-11-18T00:00:00+00:00",
+                                      "reason_public": "Removed following a court order."}]
     assert "Child W review" not in (site.site / "reviews/index.html").read_text()
     assert not any("child-w" in line for line in ledger_lines(site) if line.startswith("changed"))
 

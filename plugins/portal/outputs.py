@@ -128,8 +128,19 @@ def publication_record(item: Item, publication: Publication, site_url: str) -> d
 
 
 def build_publications_json(publication: Publication, site_url: str) -> str:
+    """Every live item; then, for the next build's check of its ledger (``portal.witness``),
+    the withdrawn items (id, instant and the public reason their notice gives: nothing of
+    their content) and the seal of the ledger as this build leaves it."""
     records = [publication_record(i, publication, site_url) for i in publication.live_items]
-    return _checked({"publications": records}, "publications.schema.json")
+    document: dict = {"publications": records}
+    register = publication.project.register
+    document["withdrawn"] = [{"id": item_id, "withdrawn": moment.isoformat(),
+                              "reason_public": register[item_id].withdrawal.reason_public}
+                             for item_id, moment in sorted(publication.withdrawals.items())]
+    sealed = publication.ledger_seal()
+    if sealed is not None:
+        document["ledger"] = sealed.as_dict()
+    return _checked(document, "publications.schema.json")
 
 
 def build_case_studies_json(publication: Publication, site_url: str) -> str:

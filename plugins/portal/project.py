@@ -25,13 +25,15 @@ from .cache import BuildCache, CacheTable, key_of
 from .core.addresses import is_email_address
 from .core.anonymise import DEFAULT_ALLOWED_EMAIL_DOMAINS, DEFAULT_ALLOWED_NUMBERS, DenyList
 from .core.circulation import DEFAULT_RULES, CirculationRule
-from .core.dates import UTC, DateError, format_instant, load_timezone, parse_date, parse_time_of_day
+from .core.dates import (UTC, DateError, format_instant, load_timezone, parse_date, parse_time_of_day,
+                         start_of_day)
 from .core.findings import Finding, error, errors_in, warning
 from .core.items import Item, Kind
-from .core.ledger import LedgerEntry, LedgerError, changed_line, published_line
+from .core.ledger import (LedgerEntry, LedgerError, LedgerSeal, changed_line, event_lines,
+                          published_line, seal, withdrawn_line)
 from .core.ledger import parse as parse_ledger
 from .core.protection import (Witness, ledger_findings, protection_findings, published_by,
-                              witness_findings)
+                              withdrawal_findings, witness_findings)
 from .core.publication import Decision, RuleContext, decide_all
 from .core.register import RegisterEntry, parse_entry
 from .core.settings import Settings
@@ -182,6 +184,8 @@ class Project:
     pdfs: dict[str, PdfFacts] = field(default_factory=dict)
     ledger: dict[str, LedgerEntry] = field(default_factory=dict)
     ledger_path: Path | None = None
+    ledger_events: list[tuple[int, str]] = field(default_factory=list)
+    """The ledger's event lines in order, with their line numbers (for its seal)."""
     deny_lists: dict[str, DenyList] = field(default_factory=dict)
     pdf_meta: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     """Each attachment's document information and XMP, for the disclosure scan."""
@@ -256,8 +260,9 @@ class Project:
     def decide(self, now: datetime, *, real_now: datetime | None = None,
                witnesses: Iterable[Witness] = ()) -> Publication:
         """The publication at ``now``, with every error that must stop a build: the
-        twelve-month protection, the ledger checked against the real clock (``real_now``,
-        default the system clock) and against each witness (a public copy of the site)."""
+        twelve-month protection, the withdrawals the ledger records (binding), the ledger
+        checked against the real clock (``real_now``, default the system clock) and
+        against each witness (a public copy of the site)."""
         published = published_by(self.ledger, now)
         blocking = {item_id: tuple(d.message for d in found if not d.acknowledged)
                     for item_id, found in self.disclosures.items()}
@@ -268,10 +273,13 @@ class Project:
                                        self.hashes, now, self.settings)
         tz = self.settings.timezone
         ledger_file = self._ledger_shown()
+        findings += withdrawal_findings(self.items, decisions, self.ledger, self.register, now, tz,
+                                        ledger_file)
         findings += ledger_findings(self.ledger, self.items, real_now or datetime.now(UTC), tz,
                                     ledger_file)
         for witness in witnesses:
-            findings += witness_findings(witness, self.ledger, self.hashes, tz, ledger_file)
+            findings += witness_findings(witness, self.ledger, self.hashes, tz, ledger_file,
+                                         self.ledger_events, self.register)
         publication = Publication(now, self, decisions, findings)
         findings += self._notice_disclosures(publication.notice_pages)
         return publication
@@ -357,8 +365,9 @@ class Publication:
         return self.is_live(item_id) or self.notice_pages.get(item_id) == "archived"
 
     def ledger_updates(self) -> list[str]:
-        """Ledger lines this publication adds: first publications, and content changes
-        recorded under their newest change note."""
+        """Ledger lines this publication adds: first publications, content changes
+        recorded under their newest change note, and withdrawals whose notice it is the
+        first to publish (from then on the ledger's record of them binds)."""
         lines = []
         hashes = self.project.hashes
         for item in self.live_items:
@@ -369,7 +378,36 @@ class Publication:
             elif hashes[item.id] != entry.hash and item.changes:
                 newest = item.changes[-1]
                 lines.append(changed_line(item.id, newest.on, hashes[item.id], newest.note))
+        for item_id in sorted(self.withdrawals):
+            entry = self.project.ledger[item_id]
+            if entry.withdrawn is None:
+                reason = self.project.register[item_id].withdrawal.reason_public
+                lines.append(withdrawn_line(item_id, self.withdrawals[item_id],
+                                            hashes.get(item_id, entry.hash), reason))
         return lines
+
+    @cached_property
+    def withdrawals(self) -> dict[str, datetime]:
+        """Items shown withdrawn (a notice in place of the page), with the instant the
+        withdrawal took effect: the ledger's, once it records it (the register's date may
+        not move later, ``core.protection.withdrawal_findings``), else the start of the
+        register's withdrawal date."""
+        tz = self.project.settings.timezone
+        found = {}
+        for item_id, kind in self.notice_pages.items():
+            if kind != "withdrawn":
+                continue
+            recorded = self.project.ledger[item_id].withdrawn
+            found[item_id] = (recorded.at if recorded is not None else
+                              start_of_day(self.project.register[item_id].withdrawal.on, tz)).astimezone(tz)
+        return found
+
+    def ledger_seal(self) -> LedgerSeal | None:
+        """The seal of the ledger as this publication leaves it (its lines and the ones it
+        adds), for ``api/publications.json``; None for a preview, which records nothing."""
+        if self.preview:
+            return None
+        return seal([text for _, text in self.project.ledger_events] + self.ledger_updates())
 
     @cached_property
     def notice_pages(self) -> dict[str, str]:
@@ -530,7 +568,9 @@ def _load_ledger(project: Project, path: Path, shown: str) -> None:
     if not path.exists():
         return
     try:
-        project.ledger = parse_ledger(read_utf8(path), shown)
+        text = read_utf8(path)
+        project.ledger = parse_ledger(text, shown)
+        project.ledger_events = event_lines(text)
     except NotRegularFile:
         return  # reported with the register folder (_load_register)
     except NotUtf8 as exc:

@@ -5,13 +5,23 @@ shows exactly when each item first went out and when its content changed:
 
     published	reviews/child-t	2026-10-13T00:01:00+01:00	sha256:…	Child T: …
     changed	reviews/child-t	2026-11-20	sha256:…	Correction to paragraph 4.
+    withdrawn	reviews/child-f	2026-11-16T00:00:00+00:00	sha256:…	Removed following a court order.
 
 From it follow the twelve-month minimum listing (DOMAIN rule 5), archive eligibility,
-and the change history a page must show once its published content changes.
+the change history a page must show once its published content changes, and the
+withdrawals the public has seen (binding: a withdrawn item never goes live again under
+its id, whatever the register says later). Ledgers written before ``withdrawn`` lines
+existed simply have none.
+
+``seal`` fingerprints the ledger's first events (how many, and a hash of them): the
+public site publishes it, and the next build requires the same first events, so a line
+deleted, edited or reordered anywhere before them is caught.
 """
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -22,6 +32,7 @@ HEADER = (
     "# Append-only: never edit or delete a line. Columns: event, item id, time or date,\n"
     "# content hash, title or note.\n"
 )
+EVENTS = ("published", "changed", "withdrawn")
 
 
 class LedgerError(ValueError):
@@ -47,6 +58,8 @@ class LedgerEntry:
     """The line number of the ``published`` line (for errors that name it)."""
     change_lines: list[int] = field(default_factory=list)
     """The line number of each ``changed`` line, in the order of ``changes``."""
+    withdrawn: LedgerWithdrawal | None = None
+    """The withdrawal the public has seen (a ``withdrawn`` line), if any."""
 
     def first_publication_date(self, tz) -> date:
         return local_date(self.published_at, tz)
@@ -56,6 +69,17 @@ class LedgerEntry:
         publication *instant* (a review published at 10:00 may come down at 10:00 a year
         later, not at midnight before)."""
         return anniversary(self.published_at, tz)
+
+
+@dataclass(frozen=True)
+class LedgerWithdrawal:
+    """A ``withdrawn`` line: when a published item's withdrawal took effect, its content
+    hash then, the public reason, and the line number (for errors that name it)."""
+
+    at: datetime
+    hash: str
+    reason_public: str
+    line: int
 
 
 def anniversary(moment: datetime, tz) -> datetime:
@@ -95,8 +119,16 @@ def parse(text: str, path: str = "embargo/ledger") -> dict[str, LedgerEntry]:
                 entries[item_id].hash = content_hash
                 entries[item_id].changes.append((date.fromisoformat(when), text_))
                 entries[item_id].change_lines.append(number)
+            elif event == "withdrawn":
+                if item_id not in entries:
+                    raise LedgerError(path, f"line {number}: a withdrawal of {item_id} before its publication")
+                if entries[item_id].withdrawn is not None:
+                    raise LedgerError(path, f"line {number}: {item_id} is recorded as withdrawn twice "
+                                      f"(first on line {entries[item_id].withdrawn.line})")
+                entries[item_id].withdrawn = LedgerWithdrawal(_aware(when), content_hash, text_, number)
             else:
-                raise LedgerError(path, f"line {number}: unknown event {event!r} (published or changed)")
+                raise LedgerError(path, f"line {number}: unknown event {event!r} "
+                                        "(published, changed or withdrawn)")
         except ValueError as exc:
             if isinstance(exc, LedgerError):
                 raise
@@ -129,6 +161,72 @@ def published_line(item_id: str, published_at: datetime, content_hash: str, titl
 
 def changed_line(item_id: str, on: date, content_hash: str, note: str) -> str:
     return f"changed\t{item_id}\t{on.isoformat()}\t{content_hash}\t{_one_line(note)}\n"
+
+
+def withdrawn_line(item_id: str, at: datetime, content_hash: str, reason_public: str) -> str:
+    return f"withdrawn\t{item_id}\t{at.isoformat()}\t{content_hash}\t{_one_line(reason_public)}\n"
+
+
+def event_lines(text: str) -> list[tuple[int, str]]:
+    """The ledger's event lines in order, as written (no comments or blank lines), each
+    with its line number in the file."""
+    return [(number, line) for number, line in enumerate(text.splitlines(), start=1)
+            if line.strip() and not line.startswith("#")]
+
+
+@dataclass(frozen=True)
+class LedgerSeal:
+    """A fingerprint of the ledger's first ``events`` event lines: their SHA-256 (in
+    order), and a short digest of each, which names the first line that differs.
+
+    The public site's ``api/publications.json`` carries the seal of the ledger as the
+    build that made it left it; the next build's ledger must begin with the same events.
+    """
+
+    events: int
+    sha256: str
+    lines: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict:
+        return {"events": self.events, "sha256": self.sha256, "lines": list(self.lines)}
+
+
+LINE_DIGEST_CHARS = 8
+
+
+def seal(lines: Sequence[str]) -> LedgerSeal:
+    """The seal of these event lines (``event_lines`` of a ledger, plus the lines a build
+    is about to append)."""
+    digest = hashlib.sha256()
+    for line in lines:
+        digest.update(line.rstrip("\n").encode("utf-8") + b"\n")
+    return LedgerSeal(len(lines), "sha256:" + digest.hexdigest(),
+                      tuple(line_digest(line) for line in lines))
+
+
+def line_digest(line: str) -> str:
+    return hashlib.sha256(line.rstrip("\n").encode("utf-8")).hexdigest()[:LINE_DIGEST_CHARS]
+
+
+def first_difference(sealed: LedgerSeal, lines: Sequence[str]) -> int | None:
+    """The position (from 1, among event lines) of the first event that differs from the
+    sealed ones, or None when the ledger begins with exactly the sealed events. Without
+    per-line digests (or where they agree but the hash does not) the whole prefix is
+    compared and position 1 is the best that can be said."""
+    if len(lines) < sealed.events:
+        found = _first_digest_difference(sealed, lines)
+        return found if found is not None else len(lines) + 1
+    if seal(lines[: sealed.events]).sha256 == sealed.sha256:
+        return None
+    found = _first_digest_difference(sealed, lines)
+    return found if found is not None else 1
+
+
+def _first_digest_difference(sealed: LedgerSeal, lines: Sequence[str]) -> int | None:
+    for position, (expected, line) in enumerate(zip(sealed.lines, lines), start=1):
+        if line_digest(line) != expected:
+            return position
+    return None
 
 
 def _one_line(text: str) -> str:

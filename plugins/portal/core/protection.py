@@ -7,18 +7,24 @@ against itself (no line dated in the future, none before the item was approved) 
 against a second witness that a working-copy edit cannot change, the public site's own
 ``api/publications.json`` (``witness_findings``). And a public build may not go back
 before what the public has already seen (``public_floor``).
+
+A withdrawal the public has seen is recorded in the ledger too (a ``withdrawn`` line), and
+from then on the ledger's record binds (``withdrawal_findings``): the register's
+withdrawal may not disappear or move later, so a revert or a bad merge of
+``embargo/<id>.yaml`` cannot put a report taken down by court order back online.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from .dates import format_date, format_instant, local_date, start_of_day
 from .findings import Finding, error
 from .items import Item, Kind
-from .ledger import LedgerEntry, anniversary, protection_message, published_line
+from .ledger import (LedgerEntry, LedgerSeal, anniversary, first_difference, line_digest,
+                     protection_message, published_line, withdrawn_line)
 from .publication import Decision, State
 from .register import RegisterEntry
 
@@ -122,6 +128,56 @@ def protection_findings(items: Mapping[str, Item], decisions: Mapping[str, Decis
     return findings
 
 
+def withdrawal_findings(items: Mapping[str, Item], decisions: Mapping[str, Decision],
+                        ledger: Mapping[str, LedgerEntry], register: Mapping[str, RegisterEntry],
+                        now: datetime, tz, path: str = LEDGER_FILE) -> list[Finding]:
+    """Errors for every item the ledger records as withdrawn (by ``now``) whose register
+    record of the withdrawal is gone or now dated later, or which would be live again: a
+    withdrawal the public has seen is final under that item id."""
+    findings: list[Finding] = []
+    today = local_date(now, tz)
+    for item_id, entry in sorted(ledger.items()):
+        withdrawn = entry.withdrawn
+        if withdrawn is None or withdrawn.at > now or item_id not in items:
+            continue  # not withdrawn (yet), or gone altogether: nothing could go live
+        record = (register.get(item_id) or RegisterEntry()).withdrawal
+        withdrawn_on = local_date(withdrawn.at, tz)
+        register_file = f"embargo/{item_id}.yaml"
+        restore = (f"restore it in {register_file} ('git log -p {register_file}' shows it as it "
+                   f"was):\n{withdrawal_yaml(withdrawn_on, withdrawn.reason_public)}")
+        final = (f"A withdrawn report never comes back under its id: to publish it again once "
+                 f"that is allowed, give it a new id (a new file under content/) with its own "
+                 f"approval; {item_id} keeps its withdrawal notice.")
+        if record is None:
+            findings.append(error(
+                register_file, "withdrawal", "withdrawal-record-missing",
+                f"{path} line {withdrawn.line} records that '{entry.title}' ({item_id}) was "
+                f"withdrawn on {format_date(withdrawn_on)}, but {register_file} no longer holds "
+                f"the withdrawal, so the report would be published again: {restore}\n{final}",
+                item_id))
+        elif record.on > withdrawn_on:
+            findings.append(error(
+                register_file, "withdrawal.on", "withdrawal-moved-later",
+                f"{path} line {withdrawn.line} records that '{entry.title}' ({item_id}) was "
+                f"withdrawn on {format_date(withdrawn_on)}, but {register_file} now dates the "
+                f"withdrawal {format_date(record.on)}, so the report would be public again "
+                f"until then: put back 'on: {withdrawn_on.isoformat()}'. {final}", item_id))
+        elif item_id in decisions and decisions[item_id].is_live and today >= record.on:
+            findings.append(error(
+                f"content/{item_id}.md", "", "withdrawn-item-live",
+                f"{path} line {withdrawn.line} records that {item_id} was withdrawn on "
+                f"{format_date(withdrawn_on)}, but it would be live. {final}", item_id))
+    return findings
+
+
+def withdrawal_yaml(on: date, reason_public: str) -> str:
+    """The register's withdrawal record, as YAML to paste (who authorised it is not in the
+    ledger: the register's history has it)."""
+    reason = reason_public.replace("\\", "\\\\").replace('"', '\\"')
+    return (f"    withdrawal:\n      on: {on.isoformat()}\n      reason_public: \"{reason}\"\n"
+            f"      authorised_by: \"...\"  # as recorded before; see the file's history")
+
+
 def ledger_findings(ledger: Mapping[str, LedgerEntry], items: Mapping[str, Item], real_now: datetime,
                     tz, path: str = LEDGER_FILE) -> list[Finding]:
     """The ledger checked against itself, the items and the real clock: a line dated in
@@ -160,6 +216,12 @@ def ledger_findings(ledger: Mapping[str, LedgerEntry], items: Mapping[str, Item]
                 f"({format_date(approved_on)} in content/{item_id}.md): {restore} (or, if "
                 "approved_on was changed after publication, put back the original approval "
                 "date: a later revision is a change note)", item_id))
+        if entry.withdrawn is not None and entry.withdrawn.at > real_now:
+            findings.append(error(
+                path, f"line {entry.withdrawn.line}", "ledger-future",
+                f"the withdrawal of {item_id} is dated "
+                f"{format_instant(entry.withdrawn.at, tz)}, which is still in the future: "
+                f"{restore}", item_id))
         for (on, _), line in zip(entry.changes, entry.change_lines):
             if on > real_today:
                 findings.append(error(
@@ -179,6 +241,16 @@ class WitnessRecord:
 
 
 @dataclass(frozen=True)
+class WitnessWithdrawal:
+    """One item as a public copy of the site shows it withdrawn: when the withdrawal took
+    effect, and the public reason its notice gives."""
+
+    item_id: str
+    at: datetime
+    reason_public: str
+
+
+@dataclass(frozen=True)
 class Witness:
     """What a public copy of the site says was published: a second record of first
     publications that an edit to the working copy cannot change.
@@ -186,19 +258,44 @@ class Witness:
     Attributes:
         source: where it was read, for messages (``site/api/publications.json``, a URL).
         records: the items it lists as published, by id.
+        withdrawn: the items it shows as withdrawn, by id, with the instant the
+            withdrawal took effect (sites built before this was published have none).
+        seal: the seal of the ledger as the build that made it left it (None for sites
+            built before it was published).
+        problem: why a record that exists cannot be read (then nothing else is known).
+            A corrupt witness is not an absent one: it is an error.
     """
 
     source: str
     records: Mapping[str, WitnessRecord]
+    withdrawn: Mapping[str, WitnessWithdrawal] = field(default_factory=dict)
+    seal: LedgerSeal | None = None
+    problem: str = ""
+
+
+WITNESS_REMEDY = ("restore the site folder from the deployed copy (the web server's files), "
+                  "or set plugins.portal.witness_url in mkdocs.yml to the live site's "
+                  "api/publications.json")
 
 
 def witness_findings(witness: Witness, ledger: Mapping[str, LedgerEntry], hashes: Mapping[str, str],
-                     tz, path: str = LEDGER_FILE) -> list[Finding]:
+                     tz, path: str = LEDGER_FILE, events: Sequence[str] = (),
+                     register: Mapping[str, RegisterEntry] | None = None) -> list[Finding]:
     """Every item the public site lists must be in the ledger with the same first
-    publication instant. A deleted line, a deleted ledger, a publication made without
-    one (plain ``mkdocs build``, a crash after the swap) or a re-dated line is an error
-    that shows the line to restore."""
+    publication instant, every withdrawal it shows must be in the ledger, and the ledger
+    (its event lines, ``events``) must begin with the events the site was sealed with. A
+    deleted line, a deleted ledger, a publication made without one (plain ``mkdocs
+    build``, a crash after the swap), a re-dated, edited or reordered line is an error
+    that says how to restore it. A witness that cannot be read is an error too."""
+    if witness.problem:
+        return [error(witness.source.split(" (", 1)[0], "", "witness-unreadable",
+                      f"{witness.problem}: it is the public record of what was published, and "
+                      "a corrupt record is not an absent one, so nothing is published until it "
+                      f"can be read: {WITNESS_REMEDY}")]
     findings: list[Finding] = []
+    findings += _witnessed_withdrawals(witness, ledger, hashes, tz, path, register or {}, events)
+    if witness.seal is not None:
+        findings += seal_findings(witness, events, path)
     for item_id, record in sorted(witness.records.items()):
         entry = ledger.get(item_id)
         if entry is None:
@@ -209,8 +306,8 @@ def witness_findings(witness: Witness, ledger: Mapping[str, LedgerEntry], hashes
                 f"{witness.source} lists {item_id} as published on "
                 f"{format_instant(record.first_published, tz)}, but the ledger has no record of "
                 f"it, so its twelve-month minimum listing would be lost: restore its line from "
-                f"the history ('git log -p {path}'), or append it as the public site records it:\n"
-                f"    {shell_append(line, path)}", item_id))
+                f"the history ('git log -p {path}'), or {restore_command(line, witness, events, path)}",
+                item_id))
         elif entry.published_at != record.first_published:
             findings.append(error(
                 path, f"line {entry.line}", "ledger-disagrees-with-site",
@@ -219,6 +316,98 @@ def witness_findings(witness: Witness, ledger: Mapping[str, LedgerEntry], hashes
                 f"first published on {format_instant(record.first_published, tz)}: restore the "
                 f"line from the history ('git log -p {path}')", item_id))
     return findings
+
+
+def _witnessed_withdrawals(witness: Witness, ledger: Mapping[str, LedgerEntry],
+                           hashes: Mapping[str, str], tz, path: str,
+                           register: Mapping[str, RegisterEntry],
+                           events: Sequence[tuple[int, str]]) -> list[Finding]:
+    findings: list[Finding] = []
+    for item_id, shown in sorted(witness.withdrawn.items()):
+        at = shown.at
+        entry = ledger.get(item_id)
+        recorded = entry.withdrawn if entry is not None else None
+        if recorded is None:
+            record = (register.get(item_id) or RegisterEntry()).withdrawal
+            reason = shown.reason_public or (record.reason_public if record else "Withdrawn.")
+            content = hashes.get(item_id) or (entry.hash if entry else "sha256:unknown")
+            line = withdrawn_line(item_id, at.astimezone(tz), content, reason)
+            where = "" if entry is None else f"line {entry.line}"
+            findings.append(error(
+                path, where, "ledger-missing-withdrawal",
+                f"{witness.source} shows {item_id} as withdrawn on "
+                f"{format_instant(at, tz)}, but the ledger has no record of the withdrawal, "
+                f"so nothing would stop it being published again: restore the ledger from "
+                f"the history ('git log -p {path}'), or {restore_command(line, witness, events, path)}",
+                item_id))
+        elif recorded.at != at:
+            findings.append(error(
+                path, f"line {recorded.line}", "ledger-disagrees-with-site",
+                f"the ledger dates the withdrawal of {item_id} {format_instant(recorded.at, tz)}, "
+                f"but {witness.source} shows it as withdrawn on {format_instant(at, tz)}: "
+                f"restore the line from the history ('git log -p {path}')", item_id))
+    return findings
+
+
+def seal_findings(witness: Witness, events: Sequence[tuple[int, str]],
+                  path: str = LEDGER_FILE) -> list[Finding]:
+    """The ledger (its event lines with their line numbers, ``ledger.event_lines``) must
+    begin with the events the public site was built with: as many, and the same, in the
+    same order (``witness.seal``)."""
+    sealed = witness.seal
+    if sealed is None:
+        return []
+    texts = [text for _, text in events]
+    position = first_difference(sealed, texts)
+    if position is None:
+        return []
+    restore = (f"restore the ledger from the history ('git log -p {path}' shows every line "
+               f"as it was written; 'git checkout <commit> -- {path}' puts a version back), then "
+               "build again. A ledger is only ever appended to. (If that site folder is not the "
+               "deployed site but a local build, replace it with the deployed copy.)")
+    if position > len(events):
+        missing = sealed.events - len(events)
+        where = f"line {events[-1][0] + 1}" if events else ""
+        what = (f"the ledger has {len(events)} events, but {witness.source} was built from a "
+                f"ledger of {sealed.events}: the last {missing} {'is' if missing == 1 else 'are'} "
+                "missing (a ledger shorter than the one the public site was built from)")
+    else:
+        number, shown = events[position - 1]
+        where = f"line {number}"
+        what = (f"event {position} of the ledger is not the one {witness.source} was built "
+                f"from (its ledger began with {sealed.events} events that must not change): a "
+                f"line was deleted, edited or moved here; the ledger now has: "
+                f"{' '.join(shown.split())!r}")
+    return [error(path, where, "ledger-rewritten", f"{what}: {restore}")]
+
+
+def restore_command(line: str, witness: Witness, events: Sequence[tuple[int, str]],
+                    path: str) -> str:
+    """How to put back ``line`` as the public site records it: where the site's seal shows
+    the line's place (and putting it there restores the sealed events exactly), a command
+    that inserts it there; else one that appends it."""
+    texts = [text for _, text in events]
+    sealed = witness.seal
+    if sealed is None or first_difference(sealed, texts + [line]) is None:
+        return f"append it as the public site records it:\n    {shell_append(line, path)}"
+    for position, expected in enumerate(sealed.lines, start=1):
+        if expected != line_digest(line) or position > len(texts):
+            continue
+        if first_difference(sealed, texts[: position - 1] + [line] + texts[position - 1:]) is None:
+            return (f"put it back at line {events[position - 1][0]}, where it was, as the public "
+                    f"site records it:\n    {shell_insert(line, events[position - 1][0], path)}")
+    return (f"append it as the public site records it (other lines are missing or changed "
+            f"too, so the ledger must still be restored from the history):\n"
+            f"    {shell_append(line, path)}")
+
+
+def shell_insert(line: str, number: int, path: str) -> str:
+    """A shell command that inserts ``line`` before line ``number`` of ``path`` exactly
+    (POSIX awk, which reads ``\\t`` in a -v value as a tab)."""
+    body = (line.rstrip("\n").replace("\\", "\\\\").replace("\t", "\\t")
+            .replace("'", "'\\''"))
+    return (f"awk -v n={number} -v l='{body}' 'NR==n{{print l}}{{print}}' {path} > {path}.restored "
+            f"&& mv {path}.restored {path}")
 
 
 def shell_append(line: str, path: str) -> str:
@@ -252,6 +441,10 @@ def public_floor(ledger: Mapping[str, LedgerEntry], withdrawals: Iterable[tuple[
         for on, _ in entry.changes:
             events.append(PublicEvent(start_of_day(on, tz), f"the ledger records a change to "
                                       f"{item_id} on {format_date(on)}"))
+        if entry.withdrawn is not None:
+            events.append(PublicEvent(entry.withdrawn.at, f"{item_id} was withdrawn on "
+                                      f"{format_date(local_date(entry.withdrawn.at, tz))} "
+                                      "(recorded in the ledger)"))
     for item_id, on in withdrawals:
         events.append(PublicEvent(start_of_day(on, tz), f"{item_id} was withdrawn on {format_date(on)} "
                                   f"(embargo/{item_id}.yaml)"))

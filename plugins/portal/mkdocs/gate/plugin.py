@@ -381,22 +381,18 @@ class PortalPlugin(BasePlugin[PortalConfig]):
 
     def read_witnesses(self, config: MkDocsConfig) -> list:
         """The public records the ledger must agree with: the site this build replaces
-        and the configured ``witness_url``. One that cannot be read is a warning."""
-        from ...witness import WitnessError, site_witness, url_witness
+        and the configured ``witness_url`` (``portal.witness.read_witnesses``: one that
+        cannot be read is an error where it is checked; warnings are logged, so that
+        ``--strict`` counts them)."""
+        from ...witness import read_witnesses
 
-        witnesses = []
         previous = self.previous_site if self.previous_site is not None else Path(config.site_dir)
-        readers = [lambda: site_witness(previous)]
-        if self.config.witness_url:
-            readers.append(lambda: url_witness(self.config.witness_url))
-        for read in readers:
-            try:
-                found = read()
-            except WitnessError as exc:
-                log.warning(f"{exc}: the ledger was not checked against it")
-                continue
-            if found is not None:
-                witnesses.append(found)
+        root = Path(config.config_file_path).resolve().parent
+        ledger = root / self.config.register_dir / "ledger"
+        witnesses, warnings = read_witnesses(previous, self.config.witness_url, ledger,
+                                             f"{self.config.register_dir}/ledger")
+        for message in warnings:
+            log.warning(message)
         return witnesses
 
     def _blocked_targets(self) -> set[str]:
