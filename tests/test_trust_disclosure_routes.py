@@ -209,7 +209,7 @@ def _annotation(writer):
 
 
 def _outline(writer):
-    writer.add_outline_item("Interview with Jürgen Müller", page_number=0)
+    writer.add_outline_item(title="Interview with Jürgen Müller", page_number=0)
 
 
 def _form_field(writer):
