@@ -97,7 +97,7 @@ class Edit:
 
 # A "billion laughs": 486 bytes of nested aliases that expand to gigabytes.
 ALIAS_BOMB = "lol: &a [" + ",".join(['"lol"'] * 9) + "]\n" + "".join(
-    f"{b}: &{b} [" + ",".join([f"*{a}"] * 9) + "]\n" for a, b in zip("abcdefgh", "bcdefghi")) + "x" * 138 + ": 1\n"
+    f"{b}: &{b} [" + ",".join([f"*{a}"] * 9) + "]\n" for a, b in zip("abcdefgh", "bcdefghi", strict=False)) + "x" * 138 + ": 1\n"
 LEDGER = "published\treviews/example-review\t{when}\tsha256:0\tExample\n"
 SETTINGS = "      closure_days: []\n"
 

@@ -162,7 +162,7 @@ def test_two_builds_at_once_record_each_publication_once(site):
     newly_live(site, 3)
     first, second = start_build(site), start_build(site)
     results = [(p.wait(timeout=120), *p.communicate()) for p in (first, second)]
-    for code, out, err in results:
+    for code, _out, err in results:
         assert code == 0, err
         assert "Traceback" not in err
     lines = ledger_lines(site)
@@ -383,7 +383,7 @@ def test_a_killed_preview_leaves_only_a_marked_folder(site):
     """Promise: the preview marker is written into the staging folder before any page, so a
     preview build killed at any moment leaves nothing unmarked with pages in it."""
     rng = random.Random(7)
-    for n in range(4):
+    for _ in range(4):
         build = start_build(site, "--preview", now=None)
         time.sleep(rng.uniform(0.05, 0.8))
         build.kill()

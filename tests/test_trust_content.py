@@ -145,7 +145,7 @@ def test_a_key_given_twice_is_an_error_naming_both_lines():
 
 
 BILLION_LAUGHS = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + "".join(
-    f"{b}: &{b} [{','.join([f'*{a}'] * 9)}]\n" for a, b in zip("abcdefgh", "bcdefghi"))
+    f"{b}: &{b} [{','.join([f'*{a}'] * 9)}]\n" for a, b in zip("abcdefgh", "bcdefghi", strict=False))
 
 
 def test_an_alias_bomb_is_refused_at_once_in_little_memory():

@@ -127,7 +127,7 @@ def test_a_recorded_withdrawal_cannot_be_undone_by_the_register(withdrawn, with_
     if not with_site:
         shutil.rmtree(withdrawn.site)
     register_withdrawal(withdrawn, on)
-    result = expect_refused(withdrawn, f"embargo/reviews/example-review.yaml: {field}: embargo/ledger "
+    expect_refused(withdrawn, f"embargo/reviews/example-review.yaml: {field}: embargo/ledger "
                             "line ", message, "give it a new id")
     assert not withdrawn.site.exists() or find_in_site(withdrawn.site, BODY_CANARY) == []
 
@@ -156,7 +156,7 @@ def test_the_example_site_keeps_child_f_down_when_its_withdrawal_is_reverted(tmp
     register = example.root / "embargo/reviews/child-f.yaml"
     text = register.read_text()
     register.write_text(text[: text.index("withdrawal:")])
-    result = expect_refused(example, "embargo/reviews/child-f.yaml: withdrawal: ",
+    expect_refused(example, "embargo/reviews/child-f.yaml: withdrawal: ",
                             "(reviews/child-f) was withdrawn on 16 November 2026")
     assert not example.site.exists()
 
@@ -439,7 +439,7 @@ def test_lines_appended_after_the_sealed_ones_are_accepted(withdrawn):
     _set_json(withdrawn, json.dumps(document).encode())
     edit = withdrawn.root / "content/briefings/example-briefing.md"
     edit.write_text(edit.read_text() + "\nA correction.\n")
-    text = edit.read_text().replace("---\n\n", f"changes:\n  - on: {datetime(2026, 11, 20):%Y-%m-%d}\n"
+    text = edit.read_text().replace("---\n\n", "changes:\n  - on: 2026-11-20\n"
                                     "    note: A correction.\n---\n\n", 1)
     edit.write_text(text)
     result = withdrawn.build()

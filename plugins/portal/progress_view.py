@@ -159,7 +159,7 @@ def read_history(path: Path) -> list[tuple[date, str, dict[str, int]]]:
             continue
         when, item_id, *numbers = line.split("\t")
         rows.append((date.fromisoformat(when), item_id,
-                     dict(zip([rag.value for rag in Rag], (int(n) for n in numbers)))))
+                     dict(zip([rag.value for rag in Rag], (int(n) for n in numbers), strict=False))))
     return rows
 
 

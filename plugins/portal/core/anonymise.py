@@ -55,7 +55,7 @@ def nhs_number_is_valid(digits: str) -> bool:
     """The NHS number's modulus 11 check digit."""
     if len(digits) != 10 or not digits.isdigit() or len(set(digits)) == 1:
         return False
-    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1)))
+    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=False))
     check = 11 - total % 11
     if check == 11:
         check = 0
@@ -330,7 +330,7 @@ def candidate_phrases(text: str, lengths: Iterable[int], legacy: bool = False) -
     phrases: set[str] = set()
     for words in views:
         for n in lengths:
-            phrases.update(words if n == 1 else map(" ".join, zip(*(words[i:] for i in range(n)))))
+            phrases.update(words if n == 1 else map(" ".join, zip(*(words[i:] for i in range(n)), strict=False)))
     endings = [p[:-1] for p in phrases if p.endswith("s")]
     phrases.update(endings)
     phrases.update(p[:-1] for p in endings if p.endswith("e"))

@@ -223,7 +223,7 @@ def first_difference(sealed: LedgerSeal, lines: Sequence[str]) -> int | None:
 
 
 def _first_digest_difference(sealed: LedgerSeal, lines: Sequence[str]) -> int | None:
-    for position, (expected, line) in enumerate(zip(sealed.lines, lines), start=1):
+    for position, (expected, line) in enumerate(zip(sealed.lines, lines, strict=False), start=1):
         if line_digest(line) != expected:
             return position
     return None

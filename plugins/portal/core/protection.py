@@ -222,7 +222,7 @@ def ledger_findings(ledger: Mapping[str, LedgerEntry], items: Mapping[str, Item]
                 f"the withdrawal of {item_id} is dated "
                 f"{format_instant(entry.withdrawn.at, tz)}, which is still in the future: "
                 f"{restore}", item_id))
-        for (on, _), line in zip(entry.changes, entry.change_lines):
+        for (on, _), line in zip(entry.changes, entry.change_lines, strict=False):
             if on > real_today:
                 findings.append(error(
                     path, f"line {line}", "ledger-future",
