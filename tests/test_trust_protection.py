@@ -554,3 +554,18 @@ def test_due_tries_only_protections_that_block_and_finds_the_same_instant(site):
     assert fast.at == at("2027-03-10 00:01")
     for now in (at("2026-02-01"), at("2026-03-01"), at("2027-06-01")):
         assert next_change(project, now) == next_change(project, now, every_candidate=True)
+
+
+def test_a_build_killed_between_the_two_renames_leaves_the_site_to_be_put_back(published):
+    """Promise: a build killed after the old site was retired but before the new one was
+    renamed in (no site/, `.site.previous-*` beside it) loses neither the public site nor
+    the ledger's witness: the next build puts the retired site back and checks the ledger
+    against it (here a deleted ledger line is still caught), and only then tidies up."""
+    retired = published.site.with_name(f".{published.site.name}.previous-4242")
+    published.site.rename(retired)
+    line = original_line(published)
+    ledger_path(published).write_text(ledger_path(published).read_text().replace(line + "\n", ""))
+    result = published.build()
+    assert result.exit_code == 1
+    assert "lists reviews/example-review as published" in result.stderr
+    assert (published.site / "api/publications.json").is_file() and not retired.exists()

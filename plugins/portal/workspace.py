@@ -212,16 +212,23 @@ def _is_outbox_file(path: Path) -> bool:
 
 def remove_stale_staging(target: Path) -> list[Path]:
     """Remove the staging and retired folders that killed builds of ``target`` left
-    beside it. Only called while holding the project lock, so none is in use."""
+    beside it. Only called while holding the project lock, so none is in use.
+
+    A build killed between the two renames of ``swap_in`` leaves no ``target`` and the
+    previous site retired beside it: that site is put back first (it is what the public
+    has, and the ledger's witness), then the leftovers go."""
     removed = []
     parent = target.parent
     if not parent.is_dir():
         return removed
-    for prefix in (f".{target.name}.building-", f".{target.name}.previous-"):
-        for leftover in parent.glob(f"{prefix}*"):
-            if leftover.is_dir() and not leftover.is_symlink():
-                shutil.rmtree(leftover, ignore_errors=True)
-                removed.append(leftover)
+    retired = sorted((p for p in parent.glob(f".{target.name}.previous-*")
+                      if p.is_dir() and not p.is_symlink()), key=lambda p: p.stat().st_mtime)
+    if retired and not os.path.lexists(target) and (is_portal_site(retired[-1]) or is_preview(retired[-1])):
+        retired.pop().rename(target)
+    for leftover in [*parent.glob(f".{target.name}.building-*"), *retired]:
+        if leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover, ignore_errors=True)
+            removed.append(leftover)
     return removed
 
 
