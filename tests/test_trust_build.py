@@ -581,3 +581,23 @@ def test_a_mistake_in_mkdocs_yml_names_the_file_and_option(site, old, new, messa
     assert message in result.stderr
     assert "Traceback" not in result.stderr
     assert snapshot(site.site) == before
+
+
+def test_an_unexpected_error_is_one_line_and_a_traceback_only_on_request(site, monkeypatch):
+    """Promise: no traceback reaches a user, even for a fault in the portal itself: one
+    line naming the command and the error, exit 1; PORTAL_DEBUG=1 shows the traceback."""
+    from portal import cli
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a fault nobody foresaw")
+
+    monkeypatch.setattr(cli, "_open_project", broken)
+    monkeypatch.delenv("PORTAL_DEBUG", raising=False)
+    result = site.run("check")
+    assert result.exit_code == 1
+    assert result.output.startswith("portal check: stopped by an unexpected error (RuntimeError: "
+                                    "a fault nobody foresaw)")
+    assert "Traceback" not in result.output and "PORTAL_DEBUG=1 portal check" in result.output
+    monkeypatch.setenv("PORTAL_DEBUG", "1")
+    with pytest.raises(RuntimeError, match="a fault nobody foresaw"):
+        site.run("check")

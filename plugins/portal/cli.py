@@ -8,6 +8,7 @@ from __future__ import annotations
 import errno
 import json
 import logging
+import os
 import shutil
 import signal
 import sys
@@ -122,7 +123,34 @@ def _parse_now(value: str | None, tz, *, allow_future: bool,
     return moment
 
 
-@click.group()
+class _PortalGroup(click.Group):
+    """The ``portal`` group: a mistake in the portal itself is one line that says so, never a
+    traceback on a communications officer's screen (``PORTAL_DEBUG=1`` shows it)."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:
+            if os.environ.get("PORTAL_DEBUG"):
+                raise
+            command = " ".join(["portal", *filter(None, [ctx.invoked_subcommand])])
+            raise _InternalError(
+                f"{command}: stopped by an unexpected error ({type(exc).__name__}: {exc}). "
+                "Nothing is ever published half-built (the site is swapped in whole, and each "
+                "record is written before what it records). This is a fault in the portal: report it "
+                f"with the output of 'PORTAL_DEBUG=1 {command} ...'.") from exc
+
+
+class _InternalError(click.ClickException):
+    exit_code = 1
+
+    def show(self, file=None) -> None:
+        err_console.print(self.message, markup=False)
+
+
+@click.group(cls=_PortalGroup)
 @click.version_option(package_name="safeguarding-review-portal")
 def main() -> None:
     """Publish safeguarding case reviews, case studies, briefings and action-plan progress.
