@@ -75,12 +75,16 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         ``portal build`` resets ``mkdocs_command`` for each build it runs.
         """
         self.mkdocs_command = "serve" if _is_serving() else command
+        self.dirty = dirty
 
     def on_shutdown(self) -> None:
         """End of MkDocs' command: release the lock and forget the command, so that a later
         build in the same process (MkDocs keeps this instance) starts from defaults."""
         self._lock.close()
         self.mkdocs_command = None
+
+    dirty = False
+    """``mkdocs build --dirty``: the site folder is not cleaned first."""
 
     def is_mkdocs_public_build(self) -> bool:
         """A public build made by ``mkdocs build``/``gh-deploy``: it must keep the ledger."""
@@ -91,6 +95,11 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         refuse an output folder that is one of the project's own (MkDocs would empty it)."""
         if not self.is_mkdocs_public_build():
             return
+        if self.dirty:
+            raise PluginError(
+                "mkdocs build --dirty: a public build is never dirty: the site folder would keep "
+                "the pages, PDFs and search entries of items that are no longer live (a withdrawn "
+                "report among them). Run 'mkdocs build' or 'portal build' without --dirty.")
         from ...workspace import (OutputKind, ProjectFolders, WorkspaceError, check_output_dir,
                                   project_lock)
 
@@ -126,7 +135,9 @@ class PortalPlugin(BasePlugin[PortalConfig]):
     def load_project(self, config: MkDocsConfig) -> Project:
         """Read and validate the project (also used by ``portal check``)."""
         refuse_unsafe_site_text(config)
+        refuse_file_including_extensions(config)
         root = Path(config.config_file_path).resolve().parent
+        refuse_unsafe_theme_folder(config, root, root / self.config.register_dir)
         try:
             settings = load_settings(dict(self.config), root)
         except SettingsError as exc:
@@ -458,6 +469,50 @@ def refuse_unsafe_site_text(config: MkDocsConfig) -> None:
                    "the name without them" if unsafe else refused_character(value, multiline=option == "site_description"))
         if problem:
             raise PluginError(f"{shown}: {option}: {problem}")
+
+
+# Markdown extensions and plugins that pull other files into a page: a live page could show
+# an embargoed item or the register, and the disclosure scan (which reads each item's own
+# text) would never see it.
+FILE_INCLUDING_EXTENSIONS = ("pymdownx.snippets", "markdown_include.include", "mdx_include")
+FILE_INCLUDING_PLUGINS = ("macros", "include-markdown", "mkdocs-simple-hooks")
+
+
+def refuse_file_including_extensions(config: MkDocsConfig) -> None:
+    shown = posixpath.basename(config.config_file_path or "mkdocs.yml")
+    for name in config.markdown_extensions:
+        if isinstance(name, str) and name in FILE_INCLUDING_EXTENSIONS:
+            raise PluginError(
+                f"{shown}: markdown_extensions: {name} includes other files into pages, so a live "
+                "page could show an embargoed item or the register, unchecked by the embargo and "
+                "the deny-list: remove it (paste the text into the page instead)")
+    for name in config.plugins:
+        if name in FILE_INCLUDING_PLUGINS:
+            raise PluginError(
+                f"{shown}: plugins: {name} can include other files into pages, so a live page "
+                "could show an embargoed item or the register: remove it")
+
+
+def refuse_unsafe_theme_folder(config: MkDocsConfig, root: Path, register_dir: Path) -> None:
+    """MkDocs copies every file of ``custom_dir`` that is not a template into the site: it
+    may not be, hold or lie inside the content or register folder, nor hold the project."""
+    custom_dir = config.theme.custom_dir
+    if not custom_dir:
+        return
+    shown = posixpath.basename(config.config_file_path or "mkdocs.yml")
+    theme = Path(os.path.realpath(custom_dir))
+    project = Path(os.path.realpath(root))
+    for name, folder in (("the content folder (docs_dir)", Path(os.path.realpath(config.docs_dir))),
+                         ("the register folder (register_dir)", Path(os.path.realpath(register_dir))),
+                         ("the project folder", project)):
+        inside = theme == folder or folder in theme.parents
+        holds = theme == folder or theme in folder.parents
+        if holds or (inside and folder != project):  # inside the project is where it belongs
+            raise PluginError(
+                f"{shown}: theme.custom_dir: {os.path.relpath(custom_dir, root)} "
+                f"{'is or lies inside' if inside else 'holds'} "
+                f"{name}: MkDocs copies the theme folder's files into the site, so it would publish "
+                "them. Keep the theme's overrides in a folder of their own (e.g. site_overrides/)")
 
 
 def unread_files(files: Files, docs_dir: str, read: set[str]) -> list[File]:
