@@ -202,3 +202,20 @@ def test_a_circulation_pack_written_into_another_projects_content_is_never_publi
     assert (f"{shown}: an email (perhaps a circulation pack with the full report): it would be "
             "published as it is; move it out of content/") in result.output
     assert not (other / "site").exists() or not list((other / "site").rglob("*.eml"))
+
+
+def test_only_files_of_a_reports_size_are_read_for_the_copy_check(site, monkeypatch):
+    """Promise (cost): the copy check stats every file outside the item folders but reads
+    only those whose size equals some report's size."""
+    import portal.project
+
+    held_report(site)
+    size = (site.root / "content/reviews/child-h.pdf").stat().st_size
+    for n in range(1, 30):
+        (site.root / f"content/data-{n}.bin").write_bytes(b"\1" * (size + n))
+    (site.root / "content/same-size.bin").write_bytes(b"\1" * size)
+    read = []
+    real = portal.project._sha256
+    monkeypatch.setattr(portal.project, "_sha256", lambda path: read.append(path.name) or real(path))
+    assert site.check().exit_code == 0
+    assert sorted(read) == ["child-h.pdf", "same-size.bin"]
