@@ -38,7 +38,8 @@ from .core.publication import Decision, RuleContext, decide_all
 from .core.register import RegisterEntry, parse_entry
 from .core.settings import Settings
 from .core.themes import ThemeVocabulary, vocabulary_from_data
-from .core.validate import kind_of, public_body, validate_body, validate_item
+from .core.validate import (attachment_owners, kind_of, public_body, shared_attachment_findings,
+                            validate_body, validate_item)
 from .disclosure import (Disclosure, Scans, find_disclosures, older_deny_list_message, page_disclosures, pdf_metadata,
                          read_deny_list)
 from .pdf import PdfFacts, PdfProblem, extract_text, read_facts
@@ -424,19 +425,29 @@ class Publication:
 
     @cached_property
     def published_files(self) -> set[str]:
-        """Paths under ``content/`` that may be copied to the site for live items."""
+        """Paths under ``content/`` that may be copied to the site for live items: never a
+        path an item that is not live claims too (``_claimed_by_items_not_live``)."""
         paths = set()
         for item in self.live_items:
             paths.add(item.src_uri)
             paths.update(item.attachments)
-        return paths
+        return paths - self._claimed_by_items_not_live
 
     @cached_property
     def withheld_paths(self) -> set[str]:
         """Paths under ``content/`` that must not reach the site: every item and
-        attachment that is not live, and any file in an item folder no live item claims."""
+        attachment that is not live (even if a live item claims it too), and any file in
+        an item folder no live item claims."""
         return {path for path in self.project.files
-                if is_item_area(path) and path not in self.published_files}
+                if is_item_area(path) and path not in self.published_files} | self._claimed_by_items_not_live
+
+    @cached_property
+    def _claimed_by_items_not_live(self) -> set[str]:
+        """The page and attachments of every item that is not live. A report belongs to one
+        review (``core.validate.shared_attachment_findings`` stops the build otherwise); if
+        that check were ever bypassed, the claim of an item that is not live still wins."""
+        return {path for item in self.project.items.values() if not self.is_live(item.id)
+                for path in (item.src_uri, *item.attachments)}
 
 
 def preview_banner(item: Item, decision: Decision, tz) -> str:
@@ -531,7 +542,8 @@ def load_project(root: Path, settings: Settings, docs_dir: str = "content",
             project.scans.body(body)  # scanned on the other cores while reading goes on
     project.findings.extend(_not_items(project, prefix))
     _check_references(project, prefix)
-    _read_attachments(project, prefix)
+    digests = _check_attachments(project, prefix)
+    _read_attachments(project, prefix, digests)
     _load_register(project, root / register_dir, register_dir, yaml_cache)
     yaml_cache.save()
     if project.errors:
@@ -614,7 +626,55 @@ def _check_references(project: Project, prefix: str) -> None:
             progress_for[review] = item.id
 
 
-def _read_attachments(project: Project, prefix: str) -> None:
+def _check_attachments(project: Project, prefix: str) -> dict[str, str]:
+    """Each report belongs to one review, and has no copy outside the item folders: the
+    gate decides on a report through its review only. Reviews that give another's report
+    are left out (the build stops). Returns each attachment's sha256."""
+    digests = {path: _sha256(project.docs_dir / path)
+               for item in project.items.values() for path in item.attachments}
+    shared = shared_attachment_findings(project.items.values(), digests, prefix)
+    project.findings.extend(shared)
+    for finding in shared:
+        project.items.pop(finding.item, None)
+    project.findings.extend(_report_copies(project, digests, prefix))
+    return digests
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(read_regular_file(path)).hexdigest()
+
+
+def _report_copies(project: Project, digests: dict[str, str], prefix: str) -> list[Finding]:
+    """Every file outside the item folders with the bytes of an item's attachment: MkDocs
+    would copy it whatever the review's state (a legal hold, a withdrawal). Only files of
+    an attachment's size are read."""
+    owners = attachment_owners(project.items.values())
+    by_size: dict[int, list[str]] = {}
+    for path in sorted(digests):
+        by_size.setdefault(os.stat(project.docs_dir / path).st_size, []).append(path)
+    findings = []
+    for path in sorted(project.files):
+        if is_item_area(path):
+            continue  # withheld unless a live item claims it (``Publication.withheld_paths``)
+        full = project.docs_dir / path
+        try:
+            candidates = by_size.get(os.stat(full).st_size)
+            digest = _sha256(full) if candidates else ""
+        except (OSError, NotRegularFile):
+            continue  # gone or replaced since the walk: not a copy of anything now
+        if not candidates:
+            continue
+        for original in candidates:
+            if digests[original] == digest and original in owners:
+                findings.append(error(
+                    prefix + path, "", "report-copy",
+                    f"a copy of {prefix}{original} (the report of {owners[original].id}): it would be "
+                    "published whatever that review's state; link to the review's page instead"))
+                break
+    return findings
+
+
+def _read_attachments(project: Project, prefix: str, digests: dict[str, str]) -> None:
     import json
 
     for item in list(project.items.values()):
@@ -622,7 +682,7 @@ def _read_attachments(project: Project, prefix: str) -> None:
             full = project.docs_dir / path
             # By content, never size and mtime: cp -p, rsync -a and unzip keep both when
             # they replace a file, and a replaced PDF must be read (and scanned) again.
-            key = key_of("pdf-facts-2", path, hashlib.sha256(full.read_bytes()).digest())  # 2: comments, outline
+            key = key_of("pdf-facts-2", path, bytes.fromhex(digests[path]))  # 2: comments, outline
             cached = project.cache.get("pdf-facts", key)
             if cached is not None:
                 data = json.loads(cached)
@@ -743,8 +803,8 @@ class Walk:
 def _walk(docs: Path) -> Walk:
     """Every file under ``docs`` that MkDocs may copy, and every entry refused with why:
     symbolic links (MkDocs follows them, to anything on the machine: a folder of drafts
-    outside the gate's view, ``/etc/passwd``), special files, and backup, temporary and
-    office files (``refused_name``). Hidden entries are not files of the site (MkDocs
+    outside the gate's view, ``/etc/passwd``), special files, and backup, temporary,
+    office and email files (``refused_name``). Hidden entries are not files of the site (MkDocs
     excludes them) but are searched for links and left-behind files too."""
     found = Walk()
     folders = [("", False)]
@@ -781,9 +841,12 @@ def _walk(docs: Path) -> Walk:
 # (``child-b.md.bak``, a copy of an embargoed draft, becomes /child-b.md.bak on the site).
 _BACKUP_NAME = re.compile(r"\.(?:bak|orig|old|tmp|swp|swo)$|~$|^#.*#$|^\.~lock", re.I)
 _OFFICE_NAME = re.compile(r"\.(?:docx|doc|odt|xlsx)$", re.I)
+_EMAIL_NAME = re.compile(r"\.(?:eml|msg|mbox)$", re.I)
 BACKUP_MESSAGE = "a backup or draft file: it would be published as it is; move it out of content/"
 OFFICE_MESSAGE = ("an office document: it would be published as it is, with its metadata and any "
                   "tracked changes; publish a PDF (report: in the item), and move this out of content/")
+EMAIL_MESSAGE = ("an email (perhaps a circulation pack with the full report): it would be published "
+                 "as it is; move it out of content/")
 
 
 def refused_name(name: str) -> str | None:
@@ -792,6 +855,8 @@ def refused_name(name: str) -> str | None:
         return BACKUP_MESSAGE
     if _OFFICE_NAME.search(name):
         return OFFICE_MESSAGE
+    if _EMAIL_NAME.search(name):
+        return EMAIL_MESSAGE
     return None
 
 

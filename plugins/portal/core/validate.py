@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import posixpath
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any
 
 from .dates import DateError, local_date, parse_date, parse_instant
@@ -425,6 +425,53 @@ def _attachment(value: Any, src_uri: str, files: Collection[str]) -> str:
     if resolved not in files:
         raise FieldError(f"{relative!r} does not exist (looked for content/{resolved})")
     return resolved
+
+
+def attachment_owners(items: Iterable[Item]) -> dict[str, Item]:
+    """The one item each attachment belongs to: of the items that name it, the one whose
+    name the file carries (``reviews/child-h`` for ``child-h.pdf``), else the first by id."""
+    claims: dict[str, list[Item]] = {}
+    for item in items:
+        for path in item.attachments:
+            claims.setdefault(path, []).append(item)
+    return {path: min(claimants, key=lambda item: (not _is_named_for(item, path), item.id))
+            for path, claimants in sorted(claims.items())}
+
+
+def shared_attachment_findings(items: Iterable[Item], digests: Mapping[str, str],
+                               display_prefix: str = "content/") -> list[Finding]:
+    """An error on every item that gives as its report a file another item owns
+    (``attachment_owners``), or a file with the same bytes (``digests``: each attachment's
+    sha256) as another item's report. Otherwise a live review could publish the report
+    of a review on legal hold, archived or withdrawn, and the gate would let it through."""
+    items = sorted(items, key=lambda item: item.id)
+    owners = attachment_owners(items)
+    findings = []
+    for item in items:
+        for path in item.attachments:
+            owner = owners[path]
+            if owner.id != item.id:
+                findings.append(error(display_prefix + item.src_uri, "report", "shared-report",
+                                      f"{_relative_to_item(item, path)} is already the report of "
+                                      f"{owner.id}: each report belongs to one review", item.id))
+    first_with_bytes: dict[str, str] = {}
+    for path in sorted(owners, key=lambda p: (not _is_named_for(owners[p], p), p)):
+        first = first_with_bytes.setdefault(digests[path], path)
+        if first != path:
+            owner = owners[path]
+            findings.append(error(display_prefix + owner.src_uri, "report", "shared-report",
+                                  f"{_relative_to_item(owner, path)} has the same bytes as "
+                                  f"{display_prefix}{first} (the report of {owners[first].id}): "
+                                  "each report belongs to one review", owner.id))
+    return findings
+
+
+def _is_named_for(item: Item, path: str) -> bool:
+    return posixpath.splitext(posixpath.basename(path))[0] == posixpath.basename(item.id)
+
+
+def _relative_to_item(item: Item, path: str) -> str:
+    return posixpath.relpath(path, posixpath.dirname(item.src_uri))
 
 
 _ACTION_FIELDS = {"id", "recommendation", "action", "lead", "due", "status", "evidence",
