@@ -163,14 +163,58 @@ def main() -> None:
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 def new(directory: Path) -> None:
     """Make a fresh site project in DIRECTORY that builds as it is."""
-    if directory.exists() and any(directory.iterdir()):
-        raise click.UsageError(f"{directory} exists and is not empty: choose a new directory")
+    made = _make_project_folder(directory)
     skeleton = Path(__file__).parent / "skeleton"
-    shutil.copytree(skeleton, directory, dirs_exist_ok=True,
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    (directory / "gitignore").rename(directory / ".gitignore")
+    try:
+        shutil.copytree(skeleton, directory, dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns("__pycache__"))
+        (directory / "gitignore").rename(directory / ".gitignore")
+    except OSError as exc:  # shutil.Error (several files) is an OSError too
+        _remove_half_made(directory, made)
+        reason = exc.strerror or (str(exc.args[0][0][2]) if isinstance(exc, shutil.Error) else str(exc))
+        raise ContentErrors(f"{directory}: the project could not be made ({reason}): nothing was "
+                            "left behind; choose a place with room that you can write to") from None
     console.print(f"Made a site project in [bold]{directory}[/]. Next:")
     console.print(f"  cd {directory}\n  portal check\n  portal build")
+
+
+def _make_project_folder(directory: Path) -> Path | None:
+    """Make ``directory`` (and the folders above it that are missing) for a new project and
+    return the top-most folder made, or None where an empty folder was there already. A
+    place that is a file, not empty, or cannot be written is refused, naming it."""
+    def refuse(problem: str) -> None:
+        raise click.BadParameter(f"{directory}: {problem}", param_hint="DIRECTORY")
+
+    try:
+        if directory.is_dir():
+            if any(directory.iterdir()):
+                refuse("exists and is not empty: choose a new directory")
+            return None
+        if directory.exists() or directory.is_symlink():
+            refuse("exists and is not a folder: choose a new directory")
+        existing = next(folder for folder in directory.absolute().parents if folder.exists())
+        if not existing.is_dir():
+            refuse(f"{existing} is a file, not a folder: choose a new directory")
+        directory.mkdir(parents=True)
+    except OSError as exc:
+        refuse(f"cannot be made here ({exc.strerror or exc}): choose a place you can write to")
+    top = directory.absolute()
+    while top.parent != existing:
+        top = top.parent
+    return top
+
+
+def _remove_half_made(directory: Path, made: Path | None) -> None:
+    """Remove what a failed ``portal new`` made: the folders it made, or what it copied into
+    the empty folder it was given."""
+    if made is not None:
+        shutil.rmtree(made, ignore_errors=True)
+        return
+    for child in list(directory.iterdir()):
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child, ignore_errors=True)
+        else:
+            child.unlink(missing_ok=True)
 
 
 @main.command()
@@ -1038,15 +1082,54 @@ def scrub(source: Path, output: Path | None) -> None:
     """Write a copy of a PDF with its metadata removed (Author, Title, Subject, Keywords,
     Creator, Producer and the XMP packet). The original is left as it is."""
     from .scrub import scrub_pdf
+    from .workspace import NotRegularFile, read_regular_file, write_atomic
 
     target = output or source.with_name(f"{source.stem}-scrubbed.pdf")
-    if target.resolve() == source.resolve():
-        raise click.UsageError("--output must differ from the source: the original is kept")
+    _check_scrub_target(source, target)
     try:
-        removed = scrub_pdf(source, target)
+        data, removed = scrub_pdf(read_regular_file(source))
+    except NotRegularFile as exc:  # a named pipe would wait for a writer for ever
+        kind = str(exc).partition(", ")[0]
+        raise click.BadParameter(f"{source}: {kind}, not a regular file: give the PDF file itself",
+                                 param_hint="SOURCE") from None
+    except OSError as exc:
+        raise ContentErrors(f"{source}: cannot be read ({exc.strerror or exc})") from None
     except ValueError as exc:
         raise ContentErrors(f"{source}: {exc}") from exc
+    try:
+        # A temporary file beside the target, renamed over it: a hard link to the original
+        # (or any other name for it) is replaced, never written through.
+        write_atomic(target, data)
+    except OSError as exc:
+        raise ContentErrors(f"{target}: cannot be written ({exc.strerror or exc}): nothing was "
+                            "changed; choose another place with -o") from None
     console.print(f"wrote {target}; removed: {', '.join(removed) or 'nothing (no metadata)'}", markup=False)
+
+
+def _check_scrub_target(source: Path, target: Path) -> None:
+    """Refuse a target that is the source under another name (a hard or symbolic link: the
+    original is kept), that is not a regular file (a device such as /dev/full would be
+    replaced), or whose folder does not exist."""
+    import stat
+
+    def refuse(problem: str) -> None:
+        raise click.BadParameter(f"{target}: {problem}", param_hint="--output")
+
+    if not target.parent.is_dir():
+        if target.parent.exists():
+            refuse(f"{target.parent} is not a folder: choose a file in a folder")
+        refuse(f"the folder {target.parent} does not exist: make it first, or choose another")
+    try:
+        found = os.stat(target)
+    except FileNotFoundError:
+        found = None
+    except OSError as exc:
+        refuse(f"cannot be used ({exc.strerror})")
+    if target.resolve() == source.resolve() or (found is not None and os.path.samefile(source, target)):
+        refuse(f"is the same file as {source} (a link or another name for it): the original "
+               "is kept, so choose another name")
+    if found is not None and not stat.S_ISREG(found.st_mode):
+        refuse("is not a regular file (a folder, device or pipe): choose a file name")
 
 
 @main.command()

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import io
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
 from pypdf.generic import NameObject
 
 
-def scrub_pdf(source: Path, target: Path) -> list[str]:
-    """Copy ``source`` to ``target`` without document information or XMP; return what went."""
+def scrub_pdf(data: bytes) -> tuple[bytes, list[str]]:
+    """The bytes of a PDF without document information or XMP, and what went. The copy
+    is checked before anyone writes it: ValueError when metadata would survive."""
     try:
-        reader = PdfReader(source)
+        reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             raise ValueError("the PDF is encrypted: export an unprotected copy first")
         removed = [str(key).lstrip("/") for key in (reader.metadata or {})]
@@ -28,9 +29,9 @@ def scrub_pdf(source: Path, target: Path) -> list[str]:
     for page in writer.pages:
         if NameObject("/Metadata") in page:
             del page[NameObject("/Metadata")]
-    with target.open("wb") as handle:
-        writer.write(handle)
-    check = PdfReader(target)
+    copy = io.BytesIO()
+    writer.write(copy)
+    check = PdfReader(io.BytesIO(copy.getvalue()))
     if check.metadata and any(key not in ("/Producer",) for key in check.metadata):
         raise ValueError("metadata survived the scrub: do not publish this file")
-    return removed
+    return copy.getvalue(), removed

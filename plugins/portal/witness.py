@@ -127,6 +127,15 @@ def witness_from_json(data: bytes, source: str) -> Witness:
     withdrawn items and the ledger's seal (both absent from sites built before them)."""
     try:
         document: Any = json.loads(data)
+    except (RecursionError, MemoryError) as exc:
+        # json.loads recurses once per nested [ or {: 200,000 of them end in RecursionError,
+        # which is not a ValueError (and an absurd size in MemoryError).
+        raise WitnessError(f"{source}: not a portal publications.json (nested too deeply or too "
+                           f"large to read: {type(exc).__name__})") from None
+    except ValueError as exc:
+        raise WitnessError(f"{source}: not a portal publications.json ({type(exc).__name__}: "
+                           f"{exc})") from exc
+    try:
         found = {}
         for record in document["publications"]:
             moment = _instant(record.get("first_published") or record["published"])
@@ -135,7 +144,7 @@ def witness_from_json(data: bytes, source: str) -> Witness:
                                                           str(record.get("reason_public", "")))
                      for record in document.get("withdrawn") or ()}
         seal = _seal(document.get("ledger"))
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         raise WitnessError(f"{source}: not a portal publications.json ({type(exc).__name__}: "
                            f"{exc})") from exc
     return Witness(source, found, withdrawn, seal)

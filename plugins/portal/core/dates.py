@@ -75,13 +75,42 @@ def localize(naive: datetime, tz: ZoneInfo) -> datetime:
     """Attach ``tz`` to a local wall-clock time, refusing one that does not exist."""
     later = naive.replace(tzinfo=tz, fold=1)
     earlier = naive.replace(tzinfo=tz, fold=0)
-    round_trip = later.astimezone(UTC).astimezone(tz)
+    round_trip = _in_utc(later, naive.isoformat(" ", "minutes")).astimezone(tz)
     if round_trip.replace(tzinfo=None) != naive:
         raise DateError(
             f"{naive:%Y-%m-%d %H:%M} does not exist in {tz.key} (the clocks go forward "
             f"that night): choose a time before {earlier:%H:00} or after the change"
         )
     return later.astimezone(UTC)
+
+
+def _in_utc(moment: datetime, shown: str) -> datetime:
+    """``moment`` in UTC; DateError where that falls outside the years 1 to 9999 that
+    Python can hold (0001-01-01 00:30+01:00 is in the year 0 in UTC)."""
+    try:
+        return moment.astimezone(UTC)
+    except (OverflowError, ValueError) as exc:
+        raise DateError(f"{shown} is outside the dates the portal can handle "
+                        f"(give a date between the years 1 and 9999)") from exc
+
+
+OFFSET_RANGE = (timedelta(hours=-12), timedelta(hours=14))
+"""The UTC offsets in use anywhere on Earth (Baker Island to Kiritimati)."""
+
+
+def parse_offset(text: str) -> timezone:
+    """A UTC offset written ``+HH:MM``, ``+HHMM`` or ``Z``; DateError for one that no
+    place uses (``+25:00`` used to reach the user as a Python traceback)."""
+    if text == "Z":
+        return UTC
+    match = re.match(r"^([+-])(\d{2}):?(\d{2})$", text)
+    if not match:
+        raise DateError(f"expected a UTC offset written +HH:MM or Z, got {text!r}")
+    hours, minutes = int(match.group(2)), int(match.group(3))
+    offset = timedelta(hours=hours, minutes=minutes) * (1 if match.group(1) == "+" else -1)
+    if minutes > 59 or not OFFSET_RANGE[0] <= offset <= OFFSET_RANGE[1]:
+        raise DateError(f"the UTC offset {text} is impossible (offsets run from -12:00 to +14:00)")
+    return timezone(offset)
 
 
 def parse_instant(value: object, tz: ZoneInfo, default_time: time) -> datetime:
@@ -93,7 +122,7 @@ def parse_instant(value: object, tz: ZoneInfo, default_time: time) -> datetime:
     if isinstance(value, datetime):
         if value.tzinfo is None:
             return localize(value, tz)
-        return value.astimezone(UTC)
+        return _in_utc(value, value.isoformat(" ", "minutes"))
     if isinstance(value, date):
         return localize(datetime.combine(value, default_time), tz)
     text = str(value).strip()
@@ -114,12 +143,7 @@ def parse_instant(value: object, tz: ZoneInfo, default_time: time) -> datetime:
     offset = match.group(7)
     if offset is None:
         return localize(naive, tz)
-    if offset == "Z":
-        return naive.replace(tzinfo=UTC)
-    sign = 1 if offset[0] == "+" else -1
-    digits = offset[1:].replace(":", "")
-    delta = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
-    return naive.replace(tzinfo=timezone(sign * delta)).astimezone(UTC)
+    return _in_utc(naive.replace(tzinfo=parse_offset(offset)), text)
 
 
 def start_of_day(day: date, tz: ZoneInfo) -> datetime:
