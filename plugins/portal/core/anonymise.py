@@ -346,12 +346,21 @@ def reader_views(text: str) -> list[str]:
     (``source_text``), what a reader sees with and without JavaScript (``reader_text``),
     and without its inline elements (``bare_text``); each once."""
     views = [source_text(text)]
-    if "<" in text or "{" in text or "*" in text or "_" in text or "`" in text or "[" in text:
-        for view in (reader_text(text), reader_text(text, script=False), bare_text(text),
-                     bare_text(text, nested=True)):
-            if view not in views:
-                views.append(view)
+    candidates = [reader_text(text), reader_text(text, script=False)] if "<" in text else []
+    if _GLUED_OPEN.search(text) and _GLUED_CLOSE.search(text):
+        candidates += [bare_text(text), bare_text(text, nested=True)]
+    for view in candidates:
+        if view not in views:
+            views.append(view)
     return views
+
+
+_GLUED_OPEN = re.compile(r"[^\W_](?:<[A-Za-z]|\*|`|\[|~~|==)")
+_GLUED_CLOSE = re.compile(r"(?:>|\*|`|\)|\]|\}|~~|==)[^\W_]")
+"""A word written against the start of markup (``Quarter<span``, ``Quarter*x``) and one
+against the end of markup (``</span>maine``, ``{ hidden }maine``): only when a text has
+both can leaving out an inline element join two words. (An underscore inside a word is
+not emphasis in Python-Markdown.)"""
 
 
 _VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
