@@ -501,12 +501,12 @@ _SCRIPT_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})|\\x([0-9a-fA-F]{2})")
 """JSON's and JavaScript's escapes (``J\\u00fcrgen``): read as the letters a page shows."""
 
 
-def page_texts(project: Project, markdown_extensions: tuple[str, ...]):
+def page_texts(project: Project, markdown_extensions: tuple[str, ...], pdfs: bool = True):
     """(file, where, text) for everything under ``content/`` that MkDocs publishes and that
     is not an item or in an item's folder: Markdown pages (about, home) as MkDocs renders
     them (front matter included, comments out), every other file whose bytes are text
     (.txt, .html, .csv, .json, .xml, .svg, .js, .css...), and PDFs (text, metadata,
-    comments); and each theme's label and description. Also the errors of PDFs that
+    comments; not with ``pdfs=False``); and each theme's label and description. Also the errors of PDFs that
     cannot be read."""
     from .core.text import UnclosedComment, strip_html_comments
     from .project import is_item_area
@@ -518,7 +518,8 @@ def page_texts(project: Project, markdown_extensions: tuple[str, ...]):
         shown = f"{project.docs_dir.name}/{path}"
         suffix = os.path.splitext(path)[1].lower()
         if suffix == ".pdf":
-            texts += _pdf_texts(project, path, shown, problems)
+            if pdfs:
+                texts += _pdf_texts(project, path, shown, problems)
             continue
         if suffix in BINARY_SUFFIXES:
             continue
@@ -570,8 +571,9 @@ def page_disclosures(project: Project, markdown_extensions: tuple[str, ...]):
 
     index = DenyIndex(project.deny_lists)
     if not index:
-        return []
+        return page_refusals(project, markdown_extensions)
     texts, findings = page_texts(project, markdown_extensions)
+    findings += _refusals(texts, markdown_extensions)
     for file, where, text in texts:
         for owner in cached_owners(project, index, text, []):
             line = index.line_of(text, owner, [])
@@ -580,4 +582,28 @@ def page_disclosures(project: Project, markdown_extensions: tuple[str, ...]):
                                   f"holds a name or place on the deny-list of {owner} (the list holds "
                                   "hashes only, so check the text for the real names and places you "
                                   "entered): remove it"))
+    return findings
+
+
+def page_refusals(project: Project, markdown_extensions: tuple[str, ...]):
+    """An error for each page or copied text file that holds what shows text in another
+    order than it is written (``core.text.refused_body_character``: bidi controls, typed or
+    as entities, ``<bdo>``, a ``bidi-override`` style), which no deny-list can check; in a
+    Markdown page, also a control character. Names the file and the line."""
+    texts, _ = page_texts(project, markdown_extensions, pdfs=False)
+    return _refusals(texts, markdown_extensions)
+
+
+def _refusals(texts, markdown_extensions: tuple[str, ...]):
+    from .core.findings import error
+    from .core.text import refused_body_character
+
+    findings = []
+    for file, where, text in texts:
+        if where != "body":
+            continue
+        problem = refused_body_character(text, controls=os.path.splitext(file)[1].lower() in markdown_extensions)
+        if problem:
+            line, message = problem
+            findings.append(error(file, f"{where} (line {line})", "refused-character", message))
     return findings

@@ -294,10 +294,10 @@ _IMAGE = re.compile(r"!\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\]" + _TARGET)
 _LINK = re.compile(r"\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\](?:\((?:[^()\n]|\([^()\n]*\))*\)|\[[^\]\n]*\])")
 
 
-def reader_text(text: str) -> str:
-    """What a reader sees of Markdown ``text`` as far as the spelling of words goes, without
-    rendering it: comments and tags removed (block tags part words, inline ones do not),
-    images removed and links reduced to their text (``Wolsten![](x.png)holme`` and
+def source_text(text: str) -> str:
+    """Every word a page's text holds, shown or not, as far as the spelling of words goes,
+    without rendering it: comments and tags removed (block tags part words, inline ones do
+    not), images removed and links reduced to their text (``Wolsten![](x.png)holme`` and
     ``[Wolsten](https://example.org)holme`` read as one word), entities decoded,
     emphasis, code and escape marks removed, and a word broken by a hyphen at the end of
     a line joined again. (Addresses and alt text are in the source, scanned too.)"""
@@ -310,14 +310,129 @@ def reader_text(text: str) -> str:
     return _MARKUP.sub("", text)
 
 
+def reader_text(text: str, script: bool = True) -> str:
+    """What a reader sees of Markdown ``text``: ``source_text`` without the elements a
+    browser never shows, and their content (``hides``): ``Quarter<span hidden>x</span>maine``
+    reads Quartermaine. ``script`` says whether the reader's browser runs JavaScript (then
+    ``<noscript>`` is not shown; without it, it is)."""
+    if "<" in text:
+        text = _without_hidden(_COMMENT.sub("", text), script)
+    return source_text(text)
+
+
+def bare_text(text: str, nested: bool = False) -> str:
+    """``text`` without its inline elements and their content, tags and all: HTML elements
+    (those that hold no other element, or with ``nested`` every element, innermost first),
+    Markdown emphasis, code and links, attribute lists (``{ hidden }``) and images. A name
+    split by an element that CSS or any other trick hides (``Quarter<span class="x">x
+    </span>maine``, ``Quarter*x*{ hidden }maine``) reads as one word here, whichever trick
+    hides it."""
+    text = _COMMENT.sub("", text)
+    if "<" in text:
+        text = _VOID_TAG.sub(lambda m: "\n" if m.group(1).lower() in ("br", "hr") else "", text)
+        previous = None
+        while previous != text:
+            previous, text = text, _LEAF_ELEMENT.sub("", text)
+            if not nested:
+                break
+    if "{" in text:
+        text = _ATTRIBUTE_LIST.sub("", text)
+    text = _IMAGE.sub("", text)
+    return source_text(_MARKDOWN_SPAN.sub("", text))
+
+
+def reader_views(text: str) -> list[str]:
+    """Each way ``text`` may read, for checking it against deny-lists: everything it holds
+    (``source_text``), what a reader sees with and without JavaScript (``reader_text``),
+    and without its inline elements (``bare_text``); each once."""
+    views = [source_text(text)]
+    candidates = [reader_text(text), reader_text(text, script=False)] if "<" in text else []
+    if _GLUED_OPEN.search(text) and _GLUED_CLOSE.search(text):
+        candidates += [bare_text(text), bare_text(text, nested=True)]
+    for view in candidates:
+        if view not in views:
+            views.append(view)
+    return views
+
+
+_GLUED_OPEN = re.compile(r"[^\W_](?:<[A-Za-z]|\*|`|\[|~~|==)")
+_GLUED_CLOSE = re.compile(r"(?:>|\*|`|\)|\]|\}|~~|==)[^\W_]")
+"""A word written against the start of markup (``Quarter<span``, ``Quarter*x``) and one
+against the end of markup (``</span>maine``, ``{ hidden }maine``): only when a text has
+both can leaving out an inline element join two words. (An underscore inside a word is
+not emphasis in Python-Markdown.)"""
+
+
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+_NEVER_SHOWN = frozenset({"template", "script", "style", "rt", "rp", "head", "title"})
+"""Elements whose content no reader sees (ruby's ``rt`` and ``rp`` are annotations above
+or beside the text: left out, the text reads as its base)."""
+_ELEMENT_TAG = re.compile(r"<(/?)([A-Za-z][\w:-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
+_VOID_TAG = re.compile(r"<(" + "|".join(sorted(_VOID)) + r")\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>", re.I)
+_LEAF_ELEMENT = re.compile(r"<([A-Za-z][\w:-]*)\b(?:[^<>\"']|\"[^\"]*\"|'[^']*')*>[^<]*</\1\s*>", re.I)
+_ATTRIBUTE = re.compile(r"""([^\s="'/>]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s>]+))?""")
+_HIDING_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)", re.I)
+_ATTRIBUTE_LIST = re.compile(r"\{:?[ \t]*[.#\w][^{}\n]*\}")
+_MARKDOWN_SPAN = re.compile(r"(\*{1,3}|_{1,3}|`+|~~|==|\^\^)(?=\S)(?:(?!\1).)+?(?<=\S)\1"
+                            r"|\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\]" + _TARGET)
+
+
+def hides(name: str, attributes: str, script: bool = True) -> bool:
+    """Whether an element (its name in lower case, and the text of its attributes) and its
+    content are never shown: ``<template>``, ``<script>``, ``<style>``, ruby annotations,
+    ``<noscript>`` when JavaScript runs, the ``hidden`` attribute, and a ``style`` with
+    ``display: none`` or ``visibility: hidden``. (``aria-hidden`` hides nothing from the
+    eye: it is shown.)"""
+    if name in _NEVER_SHOWN or (script and name == "noscript"):
+        return True
+    for attribute, value in _ATTRIBUTE.findall(attributes):
+        attribute = attribute.lower()
+        if attribute == "hidden":
+            return True
+        if attribute == "style" and _HIDING_STYLE.search(html.unescape(value.strip("\"'"))):
+            return True
+    return False
+
+
+def _without_hidden(text: str, script: bool) -> str:
+    """``text`` without the elements that ``hides`` and their content (nested elements
+    counted; an element never closed hides the rest)."""
+    out: list[str] = []
+    stack: list[str] = []
+    hidden_at: int | None = None  # the depth of the outermost hidden element we are in
+    position = 0
+    for tag in _ELEMENT_TAG.finditer(text):
+        if hidden_at is None:
+            out.append(text[position:tag.start()])
+        position = tag.end()
+        closing, name, attributes = tag.group(1), tag.group(2).lower(), tag.group(3)
+        if closing:
+            if name in stack:
+                del stack[len(stack) - 1 - stack[::-1].index(name):]
+                if hidden_at is not None and len(stack) <= hidden_at:
+                    hidden_at = None
+                    continue
+        elif name not in _VOID and not attributes.rstrip().endswith("/"):
+            stack.append(name)
+            if hidden_at is None and hides(name, attributes, script):
+                hidden_at = len(stack) - 1
+        if hidden_at is None:
+            out.append(tag.group())
+    if hidden_at is None:
+        out.append(text[position:])
+    return "".join(out)
+
+
 def _views(text: str) -> list[list[str]]:
-    """The words of each way ``text`` can be read: as the reader sees it, and its source
-    with entities decoded (where a link's address or an image's alt text keeps a name);
-    each in every spelling (``spellings``)."""
+    """The words of each way ``text`` can be read: as the reader sees it (``reader_views``),
+    and its source with entities decoded (where a link's address or an image's alt text
+    keeps a name); each in every spelling (``spellings``)."""
     source = html.unescape(text) if "&" in text else text
-    shown = reader_text(text)
     views = spellings(source)
-    return views if shown == source else views + spellings(shown)
+    for shown in reader_views(text):
+        if shown != source:
+            views += spellings(shown)
+    return views
 
 
 def candidate_phrases(text: str, lengths: Iterable[int], legacy: bool = False) -> set[str]:

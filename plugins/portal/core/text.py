@@ -24,6 +24,8 @@ that the page shows, and are kept.
 
 from __future__ import annotations
 
+import html
+import html.entities
 import re
 import unicodedata
 
@@ -85,14 +87,45 @@ def describe_character(character: str) -> str:
     return f"contains the control character U+{code:04X} ({name}): delete it"
 
 
-def refused_body_character(body: str) -> tuple[int, str] | None:
-    """(line number, what is wrong) for a body's first control character other than tab
-    and line breaks, or None."""
-    found = _BODY.search(body)
-    if found is None:
+BIDI_CONTROLS = {code: _INVISIBLE[code] for code in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F),
+                                                   *range(0x2066, 0x206A))}
+"""The characters that change the order in which text is shown (the bidi embeddings,
+overrides, isolates and marks): ``U+202E eniamretrauQ`` shows as Quartermaine."""
+_BIDI_ENTITY_NAMES = tuple(name.rstrip(";") for name, value in html.entities.html5.items()
+                           if len(value) == 1 and ord(value) in BIDI_CONTROLS)
+_BIDI_ENTITY = re.compile(r"&(?:#[xX]0*(?:" + "|".join(f"{code:X}" for code in BIDI_CONTROLS) + r")(?![0-9A-Fa-f]);?"
+                          r"|#0*(?:" + "|".join(str(code) for code in BIDI_CONTROLS) + r")(?![0-9]);?"
+                          r"|(?:" + "|".join(_BIDI_ENTITY_NAMES) + r");)", re.I)
+"""A bidi control written as an HTML entity (``&#x202E;``, ``&#8238;``, ``&rlm;``; a
+number's semicolon may be left out, as browsers read it without)."""
+_BIDI = re.compile("[" + "".join(chr(code) for code in BIDI_CONTROLS) + "]")
+_REVERSING = re.compile(r"<bdo\b|(?:bidi|isolate)-override", re.I)
+
+
+def refused_body_character(body: str, controls: bool = True) -> tuple[int, str] | None:
+    """(line number, what is wrong) for the first thing in a body or a page that no one may
+    publish: a control character other than tab and line breaks; a bidi control
+    (``BIDI_CONTROLS``), typed or as an entity (``&#x202E;``); a ``<bdo>`` element or a
+    ``bidi-override`` style, which show text reversed. Text shown in another order than it
+    is written cannot be checked against a deny-list; or None. ``controls=False`` leaves
+    control characters alone (in a copied file that is not a page: a CSV, a script)."""
+    found = []
+    for pattern in (_BODY, _BIDI, _BIDI_ENTITY, _REVERSING)[0 if controls else 1:]:
+        match = pattern.search(body)
+        if match is not None:
+            found.append((match.start(), pattern, match.group()))
+    if not found:
         return None
-    line = body.count("\n", 0, found.start()) + 1
-    return line, describe_character(found.group())
+    start, pattern, text = min(found, key=lambda entry: entry[0])
+    line = body.count("\n", 0, start) + 1
+    if pattern is _REVERSING:
+        return line, (f"'{text}' reverses the text shown to readers: the deny-list cannot check it; "
+                      "write the text as it should read")
+    if pattern is _BIDI_ENTITY:
+        character = html.unescape(text if text.endswith(";") else text + ";")[0]
+        return line, (f"the entity '{text}' is U+{ord(character):04X} {BIDI_CONTROLS[ord(character)]}, "
+                      "an invisible character that changes the order in which text is shown: delete it")
+    return line, describe_character(text)
 
 
 # --- HTML comments -------------------------------------------------------------------------
