@@ -179,7 +179,10 @@ def _refuse_deep_nesting(text: str) -> None:
                     raise RefusedYaml(DEPTH_MESSAGE, event.start_mark.line + 1)
             elif isinstance(event, _END_EVENTS):
                 depth -= 1
-    except yaml.YAMLError:
+    except yaml.YAMLError as exc:
+        if "nesting depth" in str(exc):  # libyaml's own limit (PyYAML 6.0.4 and later)
+            mark = getattr(exc, "problem_mark", None)
+            raise RefusedYaml(DEPTH_MESSAGE, mark.line + 1 if mark else 1) from None
         return  # not YAML: the loader says where
 
 
