@@ -569,3 +569,19 @@ def test_a_build_killed_between_the_two_renames_leaves_the_site_to_be_put_back(p
     assert result.exit_code == 1
     assert "lists reviews/example-review as published" in result.stderr
     assert (published.site / "api/publications.json").is_file() and not retired.exists()
+
+
+@pytest.mark.parametrize("fields, recorded", [
+    ({"legal_hold": {"reason": "Criminal proceedings", "until": "2026-06-30"}}, "2026-07-01T00:00:00+01:00"),
+    ({}, "2026-01-20T00:01:00+00:00"),
+])
+def test_the_ledger_records_when_the_public_could_first_see_an_item(site, fields, recorded):
+    """Promise: the twelve months run from when the item could first go out, never from a
+    publish_at at which it was still held (it would otherwise be removable months early;
+    an approval after publish_at is already an error)."""
+    site.review("late", **{"publish_at": "2026-01-20", "approved_on": "2026-01-05", **fields})
+    result = site.build()
+    assert result.exit_code == 0, result.output
+    line = next(line for line in ledger_path(site).read_text().splitlines() if "\treviews/late\t" in line)
+    assert line.split("\t")[2] == recorded
+    assert site.build().exit_code == 0  # and the ledger's own cross-checks accept it

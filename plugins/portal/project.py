@@ -34,7 +34,7 @@ from .core.ledger import (LedgerEntry, LedgerError, LedgerSeal, changed_line, ev
 from .core.ledger import parse as parse_ledger
 from .core.protection import (Witness, ledger_findings, protection_findings, published_by,
                               withdrawal_findings, witness_findings)
-from .core.publication import Decision, RuleContext, decide_all
+from .core.publication import Decision, RuleContext, decide_all, hold_lifts_at
 from .core.register import RegisterEntry, parse_entry
 from .core.settings import Settings
 from .core.themes import ThemeVocabulary, vocabulary_from_data
@@ -353,10 +353,10 @@ class Publication:
         return grouped
 
     def first_published(self, item: Item) -> datetime:
-        """When a live item was first published: the ledger's record, or its ``publish_at``
-        when this publication is the first (the ledger records exactly that)."""
+        """When a live item was first published: the ledger's record, or, when this
+        publication is the first, what the ledger will record (``first_live_instant``)."""
         entry = self.project.ledger.get(item.id)
-        return entry.published_at if entry else item.publish_at
+        return entry.published_at if entry else first_live_instant(item, self.project.settings)
 
     def is_public(self, item_id: str) -> bool:
         """True when other items may name and link this one: live, or archived (its notice
@@ -374,7 +374,7 @@ class Publication:
         for item in self.live_items:
             entry = self.project.ledger.get(item.id)
             if entry is None:
-                published_at = item.publish_at.astimezone(self.project.settings.timezone)
+                published_at = first_live_instant(item, self.project.settings)
                 lines.append(published_line(item.id, published_at, hashes[item.id], item.title))
             elif hashes[item.id] != entry.hash and item.changes:
                 newest = item.changes[-1]
@@ -448,6 +448,19 @@ class Publication:
         that check were ever bypassed, the claim of an item that is not live still wins."""
         return {path for item in self.project.items.values() if not self.is_live(item.id)
                 for path in (item.src_uri, *item.attachments)}
+
+
+def first_live_instant(item: Item, settings: Settings) -> datetime:
+    """The earliest instant ``item`` can have gone out: its ``publish_at``, or later when it
+    was approved after that day or held until after it (the protection then runs from when
+    the public could first see it, never from a date it was still held or unapproved)."""
+    moments = [item.publish_at]
+    if item.approved_on is not None:
+        moments.append(start_of_day(item.approved_on, settings.timezone))
+    lifted = hold_lifts_at(item, settings)
+    if lifted is not None:
+        moments.append(lifted)
+    return max(moments).astimezone(settings.timezone)
 
 
 def preview_banner(item: Item, decision: Decision, tz) -> str:
