@@ -41,6 +41,11 @@ CASES = [
      "content/reviews/child-n.md: themes: expected a list"),
     ("impossible-date", {"content/reviews/child-n.md": review().replace("publish_at: 2026-01-20", "publish_at: 2026-02-30")},
      "content/reviews/child-n.md: publish_at: 2026-02-30 is not a real date"),
+    ("publish-at-in-year-one", {"content/reviews/child-n.md": review().replace("publish_at: 2026-01-20", "publish_at: 0001-01-10")
+                                .replace("approved_on: 2026-01-05", "approved_on: 0001-01-05")},
+     "content/reviews/child-n.md: publish_at: 0001-01-10 is not a publication date the portal can use"),
+    ("publish-at-in-year-9999", {"content/reviews/child-n.md": review().replace("publish_at: 2026-01-20", "publish_at: 9999-12-30")},
+     "content/reviews/child-n.md: publish_at: 9999-12-30 is not a publication date the portal can use"),
     ("unknown-status", {"content/reviews/child-n.md": review().replace("status: approved", "status: live")},
      "content/reviews/child-n.md: status: unknown value 'live'"),
     ("unknown-theme", {"content/reviews/child-n.md": review().replace("[neglect]", "[neglectt]")},

@@ -56,6 +56,9 @@ def test_a_theme_folder_that_is_a_project_folder_publishes_nothing(built, custom
     ("markdown_extensions:\n  - pymdownx.snippets\n", "markdown_extensions: pymdownx.snippets includes other files"),
     ("markdown_extensions:\n  - pymdownx.snippets:\n      base_path: [embargo]\n",
      "markdown_extensions: pymdownx.snippets includes other files"),
+    ("markdown_extensions:\n  - pymdownx.snippets:SnippetExtension:\n      base_path: [content, embargo]\n",
+     "markdown_extensions: pymdownx.snippets:SnippetExtension includes other files"),
+    ("markdown_extensions:\n  - pymdownx.b64\n", "markdown_extensions: pymdownx.b64 includes other files"),
 ])
 def test_no_extension_pulls_other_files_into_a_page(built, setting, expected):
     """With pymdownx.snippets, `--8<-- "content/reviews/embargoed.md"` in a live body

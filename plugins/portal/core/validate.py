@@ -363,11 +363,20 @@ def validate_body(item: Item, body: str, path: str) -> list[Finding]:
     return findings
 
 
+YEARS = range(1990, 2101)
+"""Publication dates the portal works with: working-day and anniversary arithmetic far
+outside them overflows, and such a date is always a typing mistake."""
+
+
 def _instant(value: Any, settings: Settings):
     try:
-        return parse_instant(value, settings.timezone, settings.publication_time)
+        moment = parse_instant(value, settings.timezone, settings.publication_time)
     except DateError as exc:
         raise FieldError(str(exc)) from exc
+    if moment.year not in YEARS:
+        raise FieldError(f"{value} is not a publication date the portal can use: give a date "
+                         f"between {YEARS.start} and {YEARS.stop - 1}")
+    return moment
 
 
 def _themes(c: _Collector, settings: Settings, required: bool) -> tuple[str, ...]:

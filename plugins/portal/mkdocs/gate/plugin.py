@@ -474,14 +474,16 @@ def refuse_unsafe_site_text(config: MkDocsConfig) -> None:
 # Markdown extensions and plugins that pull other files into a page: a live page could show
 # an embargoed item or the register, and the disclosure scan (which reads each item's own
 # text) would never see it.
-FILE_INCLUDING_EXTENSIONS = ("pymdownx.snippets", "markdown_include.include", "mdx_include")
+FILE_INCLUDING_EXTENSIONS = ("pymdownx.snippets", "pymdownx.b64", "markdown_include.include",
+                             "mdx_include")
 FILE_INCLUDING_PLUGINS = ("macros", "include-markdown", "mkdocs-simple-hooks")
 
 
 def refuse_file_including_extensions(config: MkDocsConfig) -> None:
     shown = posixpath.basename(config.config_file_path or "mkdocs.yml")
     for name in config.markdown_extensions:
-        if isinstance(name, str) and name in FILE_INCLUDING_EXTENSIONS:
+        module = _extension_module(name)
+        if module in FILE_INCLUDING_EXTENSIONS or module.split(".")[-1] in ("snippets", "b64"):
             raise PluginError(
                 f"{shown}: markdown_extensions: {name} includes other files into pages, so a live "
                 "page could show an embargoed item or the register, unchecked by the embargo and "
@@ -491,6 +493,14 @@ def refuse_file_including_extensions(config: MkDocsConfig) -> None:
             raise PluginError(
                 f"{shown}: plugins: {name} can include other files into pages, so a live page "
                 "could show an embargoed item or the register: remove it")
+
+
+def _extension_module(extension) -> str:
+    """The module an extension entry comes from, however it is written: a name
+    (``pymdownx.snippets``), ``module:Class``, or an extension object."""
+    if isinstance(extension, str):
+        return extension.split(":", 1)[0].strip()
+    return type(extension).__module__
 
 
 def refuse_unsafe_theme_folder(config: MkDocsConfig, root: Path, register_dir: Path) -> None:
