@@ -16,11 +16,14 @@ def entry(**sent):
 
 def test_deadline_states():
     review = item(publish_at=parse_instant("2027-01-05", SETTINGS.timezone, SETTINGS.publication_time))
-    register = entry(**{"national-panel": date(2026, 12, 21), "ofsted": date(2026, 12, 23)})
+    register = entry(**{"national-panel": date(2026, 12, 17), "ofsted": date(2026, 12, 23)})
     found = {d.rule.id: d for d in deadlines(review, DEFAULT_RULES, register, date(2026, 12, 18), SETTINGS)}
     assert found["national-panel"].state is DeadlineState.DONE
     assert found["national-panel"].latest_send_date == date(2026, 12, 22)
-    assert found["ofsted"].state is DeadlineState.LATE
+    # a send dated after today has not happened: it counts for nothing yet
+    assert found["ofsted"].state is DeadlineState.DUE and found["ofsted"].sent_on is None
+    late = {d.rule.id: d for d in deadlines(review, DEFAULT_RULES, register, date(2026, 12, 24), SETTINGS)}
+    assert late["ofsted"].state is DeadlineState.LATE
     assert found["dfe"].state is DeadlineState.DUE
     assert found["dfe"].working_days_left == 2
     assert found["dfe"].description == "due in 2 working days (by 22 December 2026)"

@@ -113,6 +113,8 @@ def deadlines(item: Item, rules, entry: RegisterEntry, today: date, settings,
             continue
         latest = calendar.before(publication_date, rule.working_days)
         record = entry.circulation.get(rule.id)
+        if record is not None and record.sent_on > today:
+            record = None  # a send dated in the future has not happened yet: never counted
         if record is not None:
             state = DeadlineState.DONE if record.sent_on <= latest else DeadlineState.LATE
             result.append(Deadline(rule, latest, state, sent_on=record.sent_on))
