@@ -676,3 +676,30 @@ def test_a_refused_nspcc_submission_is_not_recorded(site, serve):
     assert ("information@nspcc.org.uk refused it (550 5.1.1 unknown): check "
             "plugins.portal.nspcc_address in mkdocs.yml; nothing was recorded") in result.stderr
     assert "nspcc" not in register_of(site, "reviews/example-review")
+
+
+def test_a_withdrawn_report_is_never_circulated_and_a_held_one_names_no_past_date(site, tmp_path):
+    """Promise: a circulation pack never states an embargo that has passed: a withdrawn
+    review is refused (nothing written); a review held past its publish_at is embargoed
+    until the hold lifts, or with no date while the hold has no end."""
+    site.review("gone", publish_at="2026-01-20", circulated=False)
+    site.register("reviews/gone", "withdrawal:\n  on: 2026-11-01\n  reason_public: A court order.\n"
+                  "  authorised_by: Independent Scrutineer\n")
+    site.review("held", publish_at="2026-01-20", circulated=False,
+                legal_hold={"reason": "Criminal proceedings"})
+    site.review("held-until", publish_at="2026-01-20", circulated=False,
+                legal_hold={"reason": "Criminal proceedings", "until": "2027-02-28"})
+    outbox = tmp_path / "out"
+    refused = site.run("circulate", "reviews/gone", "--outbox", str(outbox))
+    assert refused.exit_code == 1 and "a withdrawn report is never circulated again" in refused.output
+    assert not outbox.exists()
+    import email
+    import email.policy
+
+    for item_id, subject in (("held", "EMBARGOED (legal hold: no publication date yet) \u2013 Review held"),
+                             ("held-until", "EMBARGOED UNTIL Monday 1 March 2027, 00:00 GMT \u2013 Review held-until")):
+        result = site.run("circulate", f"reviews/{item_id}", "--outbox", str(outbox))
+        assert result.exit_code == 0, result.output
+        pack = next((outbox / "reviews" / item_id).glob("*.eml"))
+        message = email.message_from_bytes(pack.read_bytes(), policy=email.policy.default)
+        assert message["Subject"] == subject

@@ -808,6 +808,11 @@ def circulate(item_id: str, outbox: Path | None, send: bool, only_rules: tuple[s
     if item.status != "approved":
         raise ContentErrors(f"content/{item.src_uri}: status: the item is {item.status}, not approved: "
                             "only approved material is circulated")
+    withdrawal = getattr(project.register.get(item.id), "withdrawal", None)
+    if withdrawal is not None:
+        raise ContentErrors(f"{plugin.config.register_dir}/{item.id}.yaml: withdrawal: the report was "
+                            f"withdrawn on {withdrawal.on} ({withdrawal.reason_public}): a withdrawn report "
+                            "is never circulated again. Nothing was written.")
     rules = [r for r in project.settings.circulation_rules if r.applies(item)
              and (not only_rules or r.id in only_rules)]
     unknown = set(only_rules) - {r.id for r in project.settings.circulation_rules}

@@ -100,7 +100,7 @@ def _printable_report(item: Item, project: Project, what: str, embargoed: bool =
         lines.append("Reviewer: " + ", ".join(details["reviewer"]))
     tz = project.settings.timezone
     lines.append(f"Publication: {format_instant(item.publish_at, tz)}")
-    header = (f"EMBARGOED UNTIL {format_instant(item.publish_at, tz)}" if embargoed
+    header = (embargo_label(item, project.settings) if embargoed
               else f"Published {format_instant(item.publish_at, tz)}")
     note = "EMBARGOED" if embargoed else ""
     sections = (("Learning points", details.get("learning_points", ())),
@@ -129,7 +129,7 @@ def attachments_for(item: Item, rule: CirculationRule, project: Project) -> list
         elif what == "briefing":
             for other in project.items.values():
                 if other.kind is Kind.BRIEFING and other.review_id == item.id and other.status == "approved":
-                    header = f"EMBARGOED UNTIL {format_instant(item.publish_at, project.settings.timezone)}"
+                    header = embargo_label(item, project.settings)
                     pdf = render_document(other.title, header, [other.summary],
                                           body=project.bodies[other.id], footer_note="EMBARGOED")
                     files.append((f"{other.id.split('/')[-1]}.pdf", pdf))
@@ -154,14 +154,29 @@ def _attach_pdf(message: EmailMessage, data: bytes, name: str) -> None:
     message.add_attachment(data, maintype="application", subtype="pdf", filename=safe_filename(name))
 
 
+def embargo_label(item: Item, settings) -> str:
+    """The embargo a pack states: until the item goes live by its date and legal hold (a
+    hold that outlasts ``publish_at`` moves it), or no date at all while a hold has no end."""
+    from .core.publication import goes_live_at
+
+    live_from = goes_live_at(item, settings)
+    if live_from is None:
+        return "EMBARGOED (legal hold: no publication date yet)"
+    return f"EMBARGOED UNTIL {format_instant(live_from, settings.timezone)}"
+
+
 def circulation_pack(item: Item, rule: CirculationRule, project: Project, smtp: SmtpSettings,
                      site_url: str, partnership: str, now, outbox: Path,
                      recipients: Iterable[str] | None = None, message_id: str = "") -> Pack:
     """The rule's pack, addressed to all of the rule's addresses and sent to
     ``recipients`` (default: all of them); ``message_id`` continues an earlier send."""
+    from .core.publication import goes_live_at
+
     tz = project.settings.timezone
-    when = format_instant(item.publish_at, tz)
-    message = _message(f"EMBARGOED UNTIL {when} \u2013 {item.title}", smtp, ", ".join(rule.addresses),
+    live_from = goes_live_at(item, project.settings)
+    when = format_instant(live_from, tz) if live_from else "a date not yet set (a legal hold is in force)"
+    message = _message(f"{embargo_label(item, project.settings)} \u2013 {item.title}", smtp,
+                       ", ".join(rule.addresses),
                        now, rule.id, message_id)
     attached = attachments_for(item, rule, project)
     sends = ", ".join(SENDS[s] for s in rule.sends)
