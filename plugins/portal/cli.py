@@ -365,8 +365,15 @@ class _SignalGuard:
     def __init__(self) -> None:
         self.deferring = False
         self.pending: int | None = None
+        self.owner = os.getpid()
 
     def handle(self, signum, frame) -> None:
+        if os.getpid() != self.owner:
+            # a worker forked during the build (packs, scans) inherited this handler: it
+            # just ends, as it would have without us; the build itself does the cleaning up
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
         if self.deferring:
             self.pending = signum
         else:
