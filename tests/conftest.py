@@ -227,3 +227,45 @@ def page(browser):
     yield page
     context.close()
     assert errors == []
+
+
+# --- writing a table's files into a project (tests/test_bad_input.py, test_trust_routes.py) ---
+
+class Link:
+    """A symbolic link to write in place of a file (``target`` as given, maybe dangling)."""
+
+    def __init__(self, target: str):
+        self.target = target
+
+
+class HardLink:
+    """A hard link to ``target`` (a path in the project): the same file, a second name."""
+
+    def __init__(self, target: str):
+        self.target = target
+
+
+class Edit:
+    """A change to a file of the good project: ``old`` replaced by ``new``."""
+
+    def __init__(self, old: str, new: str):
+        self.old, self.new = old, new
+
+
+def write_files(root: Path, files: dict) -> None:
+    """Write each ``{relative path: text, bytes, Link, HardLink or Edit}`` under ``root``."""
+    for relative, data in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, Link):
+            path.symlink_to(data.target)
+        elif isinstance(data, HardLink):
+            os.link(root / data.target, path)
+        elif isinstance(data, Edit):
+            text = path.read_text(encoding="utf-8")
+            assert data.old in text, f"{relative} has no {data.old!r}"
+            path.write_text(text.replace(data.old, data.new), encoding="utf-8")
+        elif isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(data, encoding="utf-8")

@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from conftest import SKELETON, Site
+from conftest import SKELETON, Edit, Link, Site, write_files
 
 GOOD_REVIEW = """---
 title: Child N
@@ -84,20 +84,6 @@ CASES = [
     ("bad-theme-file", {"themes.yml": "- id: Neglect Case\n"},
      "themes.yml: entry 1: theme id 'Neglect Case' must be lower-case words joined by hyphens"),
 ]
-
-
-class Link:
-    """A symbolic link to write in place of a file (``target`` as given, maybe dangling)."""
-
-    def __init__(self, target: str):
-        self.target = target
-
-
-class Edit:
-    """A change to a file of the good project: ``old`` replaced by ``new``."""
-
-    def __init__(self, old: str, new: str):
-        self.old, self.new = old, new
 
 
 # A "billion laughs": 486 bytes of nested aliases that expand to gigabytes.
@@ -215,19 +201,7 @@ def test_bad_input_is_a_clear_error_and_keeps_the_previous_site(tmp_path, good_p
     shutil.copytree(good_project, root)
     site = Site(root)
     before = fingerprint(site.site)
-    for relative, data in files.items():
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(data, Link):
-            path.symlink_to(data.target)
-        elif isinstance(data, Edit):
-            text = path.read_text(encoding="utf-8")
-            assert data.old in text, f"{relative} has no {data.old!r}"
-            path.write_text(text.replace(data.old, data.new), encoding="utf-8")
-        elif isinstance(data, bytes):
-            path.write_bytes(data)
-        else:
-            path.write_text(data, encoding="utf-8")
+    write_files(root, files)
 
     checked = site.check()
     assert checked.exit_code == 1, checked.output

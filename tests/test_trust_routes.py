@@ -11,12 +11,11 @@ usage), no traceback, and the previous site kept byte for byte.
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 from pathlib import Path
 
 import pytest
-from conftest import SKELETON, Site, find_in_site
+from conftest import SKELETON, Edit, HardLink, Link, Site, find_in_site, write_files
 from mkdocs.structure.files import File, Files
 
 from portal import frontmatter
@@ -25,27 +24,6 @@ from portal.mkdocs.gate.plugin import linked_sources
 
 EMBARGOED = (SKELETON / "content" / "reviews" / "example-embargoed.md").read_text(encoding="utf-8")
 DEEP = "[" * 2000 + "]" * 2000
-
-
-class Link:
-    """A symbolic link to write in place of a file (``target`` as given)."""
-
-    def __init__(self, target: str):
-        self.target = target
-
-
-class HardLink:
-    """A hard link to ``target`` (a path in the project): the same file, a second name."""
-
-    def __init__(self, target: str):
-        self.target = target
-
-
-class Edit:
-    """A change to a file of the good project: ``old`` replaced by ``new``."""
-
-    def __init__(self, old: str, new: str):
-        self.old, self.new = old, new
 
 
 def fingerprint(directory: Path) -> dict[str, str]:
@@ -65,21 +43,7 @@ def good_project(tmp_path_factory):
 def project_with(tmp_path: Path, good_project: Path, files: dict) -> Site:
     root = tmp_path / "project"
     shutil.copytree(good_project, root, symlinks=True)
-    for relative, data in files.items():
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(data, Link):
-            path.symlink_to(data.target)
-        elif isinstance(data, HardLink):
-            os.link(root / data.target, path)
-        elif isinstance(data, Edit):
-            text = path.read_text(encoding="utf-8")
-            assert data.old in text, f"{relative} has no {data.old!r}"
-            path.write_text(text.replace(data.old, data.new), encoding="utf-8")
-        elif isinstance(data, bytes):
-            path.write_bytes(data)
-        else:
-            path.write_text(data, encoding="utf-8")
+    write_files(root, files)
     return Site(root)
 
 
