@@ -28,6 +28,14 @@ circulation:
 """
 
 
+def withdrawn(on: str = "2026-11-18", sent_on: str = "2025-01-02") -> str:
+    """A register entry: circulated to the statutory three on ``sent_on``, and an authorised
+    withdrawal from ``on`` (a court order)."""
+    return CIRCULATED.replace("2025-01-02", sent_on) + (
+        f"withdrawal:\n  on: {on}\n  reason_public: Removed following a court order.\n"
+        "  authorised_by: Independent Scrutineer\n")
+
+
 class Site:
     """A site project in a temporary directory, with helpers to write items and build."""
 
@@ -92,6 +100,15 @@ def site(tmp_path: Path) -> Site:
     root = tmp_path / "project"
     shutil.copytree(SKELETON, root, ignore=shutil.ignore_patterns("__pycache__"))
     return Site(root)
+
+
+def fingerprint(directory: Path) -> dict[str, str]:
+    """Every file under ``directory`` by its path, with the SHA-256 of its bytes: to prove a
+    failing command left a folder (the previous site, the register) exactly as it was."""
+    import hashlib
+
+    return {str(p.relative_to(directory)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(directory.rglob("*")) if p.is_file()}
 
 
 def every_byte(directory: Path):

@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 
 import pytest
 
-from conftest import SKELETON, Edit, Link, Site, write_files
+from conftest import SKELETON, Edit, Link, Site, fingerprint, write_files
 
 GOOD_REVIEW = """---
 title: Child N
@@ -189,10 +188,6 @@ def good_project(tmp_path_factory):
     assert result.exit_code == 0, result.output
     return root
 
-
-def fingerprint(directory):
-    return {str(p.relative_to(directory)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(directory.rglob("*")) if p.is_file()}
 
 
 @pytest.mark.parametrize("case, files, expected", CASES, ids=[c[0] for c in CASES])

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 
 import pytest
 
-from conftest import find_in_site
+from conftest import find_in_site, fingerprint, withdrawn
 from pdfs import make_pdf
 
 # example-review in the skeleton was published on 20 January 2026 (NOW is 20 November 2026).
 EXAMPLE = "content/reviews/example-review.md"
 
-
-def fingerprint(directory):
-    return {str(p.relative_to(directory)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(directory.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture
@@ -142,16 +137,7 @@ def test_an_authorised_withdrawal_replaces_the_page_with_a_notice(site):
                 summary="Summary zqwsummarycanary.", body="## Findings\n\nBody zqwbodycanary.",
                 publish_at="2026-06-02", approved_on="2026-05-01")
     assert site.build().exit_code == 0
-    site.register("reviews/child-w", """
-        circulation:
-          national-panel: {sent_on: 2025-01-02}
-          ofsted: {sent_on: 2025-01-02}
-          dfe: {sent_on: 2025-01-02}
-        withdrawal:
-          on: 2026-11-18
-          reason_public: Removed following a court order.
-          authorised_by: Independent Scrutineer
-        """)
+    site.register("reviews/child-w", withdrawn())
     result = site.build()
     assert result.exit_code == 0, result.output
     page = (site.site / "reviews/child-w/index.html").read_text()

@@ -14,7 +14,7 @@ import shutil
 from datetime import datetime, timezone
 
 import pytest
-from conftest import SKELETON, Site, find_in_site
+from conftest import SKELETON, Site, find_in_site, withdrawn
 from pdfs import make_pdf
 
 from portal.core.items import Item, Kind
@@ -24,16 +24,6 @@ from test_trust_mail import pending
 from test_validate import SETTINGS
 
 CANARY = "zqheldreportcanary"
-WITHDRAWAL = """
-circulation:
-  national-panel: {sent_on: 2025-01-02}
-  ofsted: {sent_on: 2025-01-02}
-  dfe: {sent_on: 2025-01-02}
-withdrawal:
-  on: 2026-11-18
-  reason_public: Removed following a court order.
-  authorised_by: Independent Scrutineer
-"""
 
 
 def held_report(site: Site) -> None:
@@ -54,7 +44,7 @@ def withdrawn_report(site: Site) -> None:
     site.review("child-h", report="child-h.pdf", publish_at="2026-06-02", approved_on="2026-05-01")
     result = site.build()
     assert result.exit_code == 0, result.output
-    site.register("reviews/child-h", WITHDRAWAL)
+    site.register("reviews/child-h", withdrawn())
     shutil.rmtree(site.site)  # the withdrawn report was public once; start from no site
 
 

@@ -10,13 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import NOW
+from conftest import NOW, fingerprint
 
 MKDOCS = Path(sys.executable).parent / "mkdocs"
 
-
-def fingerprint(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ and a ledger edited, reordered or cut short before the lines of items still list
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import subprocess
@@ -17,7 +16,7 @@ from datetime import datetime
 
 import pytest
 
-from conftest import copy_example, find_in_site
+from conftest import copy_example, find_in_site, fingerprint
 from portal.core.ledger import LedgerError
 from portal.core.ledger import parse as parse_ledger
 
@@ -37,10 +36,6 @@ withdrawal:
 """
 BODY_CANARY = "zqwithdrawncanary"
 
-
-def fingerprint(directory):
-    return {str(p.relative_to(directory)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(directory.rglob("*")) if p.is_file()}
 
 
 def ledger_path(site):

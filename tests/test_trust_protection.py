@@ -10,7 +10,6 @@ that failed because of its review's progress page, and a `due` that ignored with
 from __future__ import annotations
 
 import functools
-import hashlib
 import http.server
 import json
 import shutil
@@ -22,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conftest import CIRCULATED, SKELETON, find_in_site
+from conftest import CIRCULATED, SKELETON, find_in_site, fingerprint, withdrawn
 from portal.core.dates import UTC, parse_instant
 from portal.core.items import Item, Kind
 from portal.core.ledger import LedgerEntry, anniversary
@@ -35,25 +34,11 @@ LONDON = ZoneInfo("Europe/London")
 EXAMPLE_ID = "reviews/example-review"
 EXAMPLE_TITLE = "Child A: local child safeguarding practice review"
 EXAMPLE_LINE = ("published\treviews/example-review\t2026-01-20T00:01:00+00:00\t")
-WITHDRAWAL = """
-circulation:
-  national-panel: {{sent_on: 2026-01-06}}
-  ofsted: {{sent_on: 2026-01-06}}
-  dfe: {{sent_on: 2026-01-06}}
-withdrawal:
-  on: {on}
-  reason_public: Removed following a court order.
-  authorised_by: Independent Scrutineer
-"""
 
 
 def at(text: str) -> datetime:
     return parse_instant(text, LONDON, SETTINGS.publication_time)
 
-
-def fingerprint(directory):
-    return {str(p.relative_to(directory)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(directory.rglob("*")) if p.is_file()}
 
 
 def ledger_path(site):
@@ -70,7 +55,7 @@ def published(site):
 
 
 def withdraw_example(site, on: str) -> None:
-    site.register(EXAMPLE_ID, WITHDRAWAL.format(on=on))
+    site.register(EXAMPLE_ID, withdrawn(on, sent_on="2026-01-06"))
 
 
 # --- 1. `--now` may not go back before what the public has already seen -------------------

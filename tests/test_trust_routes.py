@@ -10,12 +10,11 @@ usage), no traceback, and the previous site kept byte for byte.
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from pathlib import Path
 
 import pytest
-from conftest import SKELETON, Edit, HardLink, Link, Site, find_in_site, write_files
+from conftest import SKELETON, Edit, HardLink, Link, Site, find_in_site, fingerprint, write_files
 from mkdocs.structure.files import File, Files
 
 from portal import frontmatter
@@ -25,10 +24,6 @@ from portal.mkdocs.gate.plugin import linked_sources
 EMBARGOED = (SKELETON / "content" / "reviews" / "example-embargoed.md").read_text(encoding="utf-8")
 DEEP = "[" * 2000 + "]" * 2000
 
-
-def fingerprint(directory: Path) -> dict[str, str]:
-    return {str(p.relative_to(directory)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(directory.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture(scope="module")
