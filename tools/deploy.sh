@@ -45,6 +45,5 @@ if [ ! -f "$site/index.html" ] || [ ! -d "$site/pagefind" ]; then
 fi
 rsync -a --delete \
   --exclude='.portal.lock' --exclude='.*.building-*/' --exclude='.*.previous-*/' \
-  --exclude='.portal-preview' \
   "$site/" "$dest/"
 echo "deployed $site to $dest"

@@ -286,7 +286,7 @@ def _say_waiting(holder: str) -> None:
 def _output_dir(config, plugin, site_dir: Path | None, kind: OutputKind) -> Path:
     """The folder to build into, once ``workspace.check_output_dir`` has allowed it."""
     root = Path(config.config_file_path).resolve().parent
-    folders = _project_folders(config, plugin)
+    folders = ProjectFolders.of(config, plugin.config.register_dir)
     if site_dir is not None:
         target, option = Path(site_dir), "--site-dir"
     elif kind is OutputKind.PREVIEW:
@@ -297,13 +297,6 @@ def _output_dir(config, plugin, site_dir: Path | None, kind: OutputKind) -> Path
         return check_output_dir(target, folders, kind)
     except WorkspaceError as exc:
         raise click.UsageError(f"{option}: {exc}") from exc
-
-
-def _project_folders(config, plugin) -> ProjectFolders:
-    root = Path(config.config_file_path).resolve().parent
-    custom_dir = config.theme.custom_dir
-    return ProjectFolders(root, Path(config.docs_dir), root / plugin.config.register_dir,
-                          Path(custom_dir) if custom_dir else None, Path(config.site_dir))
 
 
 def _publish(staging: Path, target: Path, in_place: bool) -> None:
@@ -333,17 +326,10 @@ def _remind_to_commit_ledger(project) -> None:
     except (OSError, subprocess.SubprocessError):
         return
     if status.returncode == 0 and status.stdout.strip():
-        shown = _relative_to(path, project.root)
+        shown = shown_path(path, project.root)
         err_console.print(f"reminder: {shown} has changes that are not committed: commit it "
                           f"(git add {shown} && git commit): the twelve-month protection rests "
                           "on it", markup=False)
-
-
-def _relative_to(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
 
 
 class _Stopped(BaseException):
@@ -431,7 +417,6 @@ def _disk_errors_reported():
     output folder, not the file being copied (a full disk is the output's problem, though
     a copy names its source first): ``site/: No space left on device while writing the new
     site (copying …/wordcut.js)``."""
-    import os
     import re
 
     def staged(name) -> tuple[Path, Path] | None:
@@ -748,9 +733,7 @@ def _outbox(option: Path | None, config, plugin) -> Path:
     from .workspace import OutputKind, ProjectFolders, WorkspaceError, check_output_dir
 
     root = Path(config.config_file_path).resolve().parent
-    custom_dir = config.theme.custom_dir
-    folders = ProjectFolders(root, Path(config.docs_dir), root / plugin.config.register_dir,
-                             Path(custom_dir) if custom_dir else None, Path(config.site_dir))
+    folders = ProjectFolders.of(config, plugin.config.register_dir)
     target = option if option is not None else root / plugin.config.outbox
     try:
         return check_output_dir(target, folders, OutputKind.OUTBOX)
@@ -1196,7 +1179,7 @@ def due(as_json: bool, seconds: bool, now_text: str | None, config_file: str) ->
 
     _, _, project, publication, tz = _open_project(config_file, now_text)
     _require_valid(project)
-    found = next_change(project, publication.now)
+    found = next_change(project, publication.now, decided=publication)
     if found is None:
         if as_json:
             click.echo(json.dumps({"next": None, "changes": []}))

@@ -258,11 +258,11 @@ class Project:
                 banners[item_id] = preview_banner(self.items[item_id], public_today.decisions[item_id], tz)
         return Publication(now, self, decisions, [], preview=True, banners=banners)
 
-    def decide(self, now: datetime, *, real_now: datetime | None = None,
+    def decide(self, now: datetime, *,
                witnesses: Iterable[Witness] = ()) -> Publication:
         """The publication at ``now``, with every error that must stop a build: the
         twelve-month protection, the withdrawals the ledger records (binding), the ledger
-        checked against the real clock (``real_now``, default the system clock) and
+        checked against the real clock and
         against each witness (a public copy of the site)."""
         published = published_by(self.ledger, now)
         blocking = {item_id: tuple(d.message for d in found if not d.acknowledged)
@@ -276,7 +276,7 @@ class Project:
         ledger_file = self._ledger_shown()
         findings += withdrawal_findings(self.items, decisions, self.ledger, self.register, now, tz,
                                         ledger_file)
-        findings += ledger_findings(self.ledger, self.items, real_now or datetime.now(UTC), tz,
+        findings += ledger_findings(self.ledger, self.items, datetime.now(UTC), tz,
                                     ledger_file)
         for witness in witnesses:
             findings += witness_findings(witness, self.ledger, self.hashes, tz, ledger_file,
@@ -369,6 +369,12 @@ class Publication:
         """Ledger lines this publication adds: first publications, content changes
         recorded under their newest change note, and withdrawals whose notice it is the
         first to publish (from then on the ledger's record of them binds)."""
+        return list(self._ledger_updates)
+
+    @cached_property
+    def _ledger_updates(self) -> tuple[str, ...]:
+        """Worked out once: the lines recorded and the seal the site carries must be the
+        same lines (``record_publication`` and ``ledger_seal`` both read them)."""
         lines = []
         hashes = self.project.hashes
         for item in self.live_items:
@@ -385,7 +391,7 @@ class Publication:
                 reason = self.project.register[item_id].withdrawal.reason_public
                 lines.append(withdrawn_line(item_id, self.withdrawals[item_id],
                                             hashes.get(item_id, entry.hash), reason))
-        return lines
+        return tuple(lines)
 
     @cached_property
     def withdrawals(self) -> dict[str, datetime]:

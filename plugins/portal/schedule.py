@@ -239,16 +239,18 @@ def change_candidates(project: Project, now: datetime,
     return sorted(moment for moment in moments if moment > now)
 
 
-def next_change(project: Project, now: datetime, *, every_candidate: bool = False) -> SiteChange | None:
+def next_change(project: Project, now: datetime, *, every_candidate: bool = False,
+                decided: Publication | None = None) -> SiteChange | None:
     """The next instant after ``now`` at which a rebuild would change the public site.
 
     Correct by construction: the publication is decided afresh at each candidate instant
     and the first one whose site differs from ``now``'s is the answer, so it agrees with
     ``portal check`` and ``portal build`` (an item blocked by a missing circulation is not
     due; a progress page goes with its review; a withdrawal applies on its date).
-    ``every_candidate`` also tries the end of every protection (the slow way, for tests).
+    ``every_candidate`` also tries the end of every protection (the slow way, for tests);
+    ``decided`` is the publication at ``now`` when the caller has it already.
     """
-    publication_now = project.decide(now)
+    publication_now = decided or project.decide(now)
     shape_now = site_shape(publication_now)
     protected = None if every_candidate else {f.item for f in publication_now.findings if f.item}
     for moment in change_candidates(project, now, protected):

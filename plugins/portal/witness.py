@@ -26,13 +26,12 @@ from typing import Any
 
 from . import frontmatter
 from .core.dates import DateError, parse_date
-from .core.ledger import LedgerError, LedgerSeal, event_lines
+from .core.ledger import LedgerError, LedgerSeal, aware_instant, event_lines
 from .core.ledger import parse as parse_ledger
 from .core.protection import PublicEvent, Witness, WitnessRecord, WitnessWithdrawal, public_floor
-from .workspace import NotRegularFile, read_regular_file
+from .workspace import NotRegularFile, is_preview, read_regular_file
 
 PUBLICATIONS_JSON = "api/publications.json"
-PREVIEW_MARKER = ".portal-preview"
 FETCH_TIMEOUT_SECONDS = 10
 
 
@@ -94,7 +93,7 @@ def site_witness(site_dir: Path | None) -> Witness | None:
     is none: no folder, an empty one, or an internal preview. WitnessError where there is
     a site but its record cannot be read: unreadable, not a portal publications.json, or
     missing beside the site's pages."""
-    if site_dir is None or (site_dir / PREVIEW_MARKER).exists():
+    if site_dir is None or is_preview(site_dir):
         return None
     path = site_dir / PUBLICATIONS_JSON
     shown = f"{site_dir.name}/{PUBLICATIONS_JSON} (the site being replaced)"
@@ -138,9 +137,9 @@ def witness_from_json(data: bytes, source: str) -> Witness:
     try:
         found = {}
         for record in document["publications"]:
-            moment = _instant(record.get("first_published") or record["published"])
+            moment = aware_instant(record.get("first_published") or record["published"])
             found[record["id"]] = WitnessRecord(record["id"], str(record.get("title", "")), moment)
-        withdrawn = {str(record["id"]): WitnessWithdrawal(str(record["id"]), _instant(record["withdrawn"]),
+        withdrawn = {str(record["id"]): WitnessWithdrawal(str(record["id"]), aware_instant(record["withdrawn"]),
                                                           str(record.get("reason_public", "")))
                      for record in document.get("withdrawn") or ()}
         seal = _seal(document.get("ledger"))
@@ -148,13 +147,6 @@ def witness_from_json(data: bytes, source: str) -> Witness:
         raise WitnessError(f"{source}: not a portal publications.json ({type(exc).__name__}: "
                            f"{exc})") from exc
     return Witness(source, found, withdrawn, seal)
-
-
-def _instant(text: Any) -> datetime:
-    moment = datetime.fromisoformat(text)
-    if moment.tzinfo is None:
-        raise ValueError(f"{text!r} has no UTC offset")
-    return moment
 
 
 def _seal(data: Any) -> LedgerSeal | None:

@@ -75,6 +75,15 @@ class ProjectFolders:
     overrides_dir: Path | None = None
     public_site_dir: Path | None = None
 
+    @classmethod
+    def of(cls, config, register_dir: str, *, with_site_dir: bool = True) -> ProjectFolders:
+        """The folders of the project a loaded mkdocs.yml (``MkDocsConfig``) describes."""
+        root = Path(config.config_file_path).resolve().parent
+        custom_dir = config.theme.custom_dir
+        return cls(root, Path(config.docs_dir), root / register_dir,
+                   Path(custom_dir) if custom_dir else None,
+                   Path(config.site_dir) if with_site_dir else None)
+
     def own_folders(self) -> list[tuple[str, Path]]:
         folders = [("the content folder (docs_dir)", self.docs_dir),
                    ("the register folder (register_dir)", self.register_dir)]
@@ -484,7 +493,7 @@ def record_publication(publication) -> Recorded:
     from .progress_view import HISTORY_HEADER, history_updates, read_history
 
     project = publication.project
-    ledger = project.ledger_path or project.root / "embargo" / "ledger"
+    ledger = project.ledger_path  # set by load_project, wherever register_dir is
     history = ledger.parent / "progress-history"
     ledger_lines = publication.ledger_updates()
     _append_record(project.root, ledger, lambda: ledger_lines, HEADER)

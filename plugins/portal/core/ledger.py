@@ -111,7 +111,7 @@ def parse(text: str, path: str = "embargo/ledger") -> dict[str, LedgerEntry]:
             if event == "published":
                 if item_id in entries:
                     raise LedgerError(path, f"line {number}: {item_id} is recorded as published twice")
-                entries[item_id] = LedgerEntry(item_id, text_, _aware(when), content_hash,
+                entries[item_id] = LedgerEntry(item_id, text_, aware_instant(when), content_hash,
                                                line=number)
             elif event == "changed":
                 if item_id not in entries:
@@ -125,7 +125,7 @@ def parse(text: str, path: str = "embargo/ledger") -> dict[str, LedgerEntry]:
                 if entries[item_id].withdrawn is not None:
                     raise LedgerError(path, f"line {number}: {item_id} is recorded as withdrawn twice "
                                       f"(first on line {entries[item_id].withdrawn.line})")
-                entries[item_id].withdrawn = LedgerWithdrawal(_aware(when), content_hash, text_, number)
+                entries[item_id].withdrawn = LedgerWithdrawal(aware_instant(when), content_hash, text_, number)
             else:
                 raise LedgerError(path, f"line {number}: unknown event {event!r} "
                                         "(published, changed or withdrawn)")
@@ -138,14 +138,14 @@ def parse(text: str, path: str = "embargo/ledger") -> dict[str, LedgerEntry]:
 
 def _glued_hint(parts: list[str]) -> str:
     """Two lines run together (a file saved without its last newline, then appended to)."""
-    for event in ("published", "changed"):
+    for event in EVENTS:
         if len(parts) > 5 and parts[4].endswith(event) and parts[4] != event:
             return (f" (two lines run together: put a line break before the {event!r} at the "
                     "end of the fifth column)")
     return ""
 
 
-def _aware(when: str) -> datetime:
+def aware_instant(when: str) -> datetime:
     """A publication time with its UTC offset: without one it names no instant (and
     cannot be compared with one), so it is an error, never a guess."""
     moment = datetime.fromisoformat(when)

@@ -279,7 +279,7 @@ WITNESS_REMEDY = ("restore the site folder from the deployed copy (the web serve
 
 
 def witness_findings(witness: Witness, ledger: Mapping[str, LedgerEntry], hashes: Mapping[str, str],
-                     tz, path: str = LEDGER_FILE, events: Sequence[str] = (),
+                     tz, path: str = LEDGER_FILE, events: Sequence[tuple[int, str]] = (),
                      register: Mapping[str, RegisterEntry] | None = None) -> list[Finding]:
     """Every item the public site lists must be in the ledger with the same first
     publication instant, every withdrawal it shows must be in the ledger, and the ledger
@@ -434,8 +434,6 @@ def public_floor(ledger: Mapping[str, LedgerEntry], withdrawals: Iterable[tuple[
     take down reviews inside their twelve months), so it is refused."""
     events: list[PublicEvent] = []
     for item_id, entry in ledger.items():
-        if entry.published_at.tzinfo is None:
-            continue  # a naive timestamp is an error of its own (``ledger.parse``)
         events.append(PublicEvent(entry.published_at, f"the ledger records the first publication of "
                                   f"{item_id} at {format_instant(entry.published_at, tz)}"))
         for on, _ in entry.changes:

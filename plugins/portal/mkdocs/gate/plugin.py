@@ -108,9 +108,7 @@ class PortalPlugin(BasePlugin[PortalConfig]):
             self._lock.close()
             self._lock.enter_context(project_lock(
                 root, "mkdocs build", on_wait=lambda holder: log.info(f"waiting for {holder}")))
-            custom_dir = config.theme.custom_dir
-            folders = ProjectFolders(root, Path(config.docs_dir), root / self.config.register_dir,
-                                     Path(custom_dir) if custom_dir else None, None)
+            folders = ProjectFolders.of(config, self.config.register_dir, with_site_dir=False)
             check_output_dir(Path(config.site_dir), folders, OutputKind.PUBLIC_SITE)
         except WorkspaceError as exc:
             self._lock.close()
