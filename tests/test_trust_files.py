@@ -436,3 +436,27 @@ def test_a_full_disk_while_writing_a_page_names_the_output_folder(site, monkeypa
     assert result.exit_code == 1, result.output
     assert "preview/: No space left on device while writing the new site (writing " in result.output
     assert "nothing was published; the previous site is unchanged" in result.output
+
+
+@needs_rsync
+@pytest.mark.parametrize("name, make, message", [
+    ("upper-case pack", lambda s: (s / "PACK.EML").write_text("Subject: EMBARGOED"), "holds an email"),
+    ("outlook message", lambda s: (s / "reviews" / "x.msg").write_text("x"), "holds an email"),
+    ("mailbox", lambda s: (s / "x.mbox").write_text("x"), "holds an email"),
+    ("link to a preview", lambda s: (s / "internal").symlink_to(s.parent / "preview"), "symbolic link"),
+    ("link to the register", lambda s: (s / "reviews" / "r").symlink_to("/etc"), "symbolic link"),
+])
+def test_deploy_refuses_emails_in_any_case_and_any_symbolic_link(site, tmp_path, name, make, message):
+    """Promise: deploy.sh never copies an email (any letter case, .msg and .mbox too) nor a
+    symbolic link, which could lead to a preview or the register that its checks never
+    look through (rsync -a would copy the link itself)."""
+    assert site.build().exit_code == 0
+    built = tmp_path / "built"
+    shutil.copytree(site.site, built)
+    (tmp_path / "preview").mkdir()
+    (tmp_path / "preview" / ".portal-preview").write_text("")
+    make(built)
+    result = deploy(built, tmp_path / "www")
+    assert result.returncode == 1, name
+    assert message in result.stderr
+    assert not (tmp_path / "www").exists()

@@ -6,7 +6,7 @@
 # .portal-preview, and the mark every preview page carries (<meta name="portal-preview">
 # and the INTERNAL PREVIEW banner), which a copy such as `cp -r preview/* s2/` keeps
 # though the * skips the dot-file. A site holding .eml files (an outbox's embargoed packs)
-# is refused too. The project lock and the staging and retired folders of a build in
+# (any letter case, .msg and .mbox too) is refused too, and so is a symbolic link. The project lock and the staging and retired folders of a build in
 # progress or killed are never copied.
 set -euo pipefail
 site=${1:?usage: deploy.sh SITE_DIR DESTINATION}
@@ -34,9 +34,16 @@ if [ "$status" -gt 1 ] && [ "$status" -ne 141 ]; then
        "refusing to publish it" >&2
   exit 1
 fi
-eml=$(find "$site" -name '*.eml' -print -quit)
+eml=$(find "$site" \( -iname '*.eml' -o -iname '*.msg' -o -iname '*.mbox' \) -print -quit)
 if [ -n "$eml" ]; then
-  echo "deploy.sh: $site holds an email pack ($eml), which is embargoed: refusing to publish it" >&2
+  echo "deploy.sh: $site holds an email pack ($eml), which may be embargoed: refusing to publish it" >&2
+  exit 1
+fi
+# A build never writes a symbolic link; one in the site could lead anywhere (a preview, the
+# register), and the checks above do not look through it.
+link=$(find "$site" -mindepth 1 -type l -print -quit)
+if [ -n "$link" ]; then
+  echo "deploy.sh: $site holds a symbolic link ($link), which a build never writes: refusing to publish it" >&2
   exit 1
 fi
 if [ ! -f "$site/index.html" ] || [ ! -d "$site/pagefind" ]; then
