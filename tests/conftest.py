@@ -119,6 +119,10 @@ def every_byte(directory: Path):
     compressed streams) also yield their extracted text and metadata. A canary cannot
     hide in any of them.
     """
+    links = [str(p) for p in directory.rglob("*") if p.is_symlink()]
+    # rglob does not go into a linked folder, so a canary behind a link would pass unseen;
+    # a build never writes a link, so one in a site is a failure of its own.
+    assert not links, f"the built site holds symbolic links: {links}"
     for path in sorted(p for p in directory.rglob("*") if p.is_file()):
         yield from _opened(path, path.read_bytes())
 
