@@ -14,7 +14,7 @@ import shutil
 from datetime import datetime, timezone
 
 import pytest
-from conftest import SKELETON, Site, find_in_site, withdrawn
+from conftest import SKELETON, Site, find_in_site, fingerprint, withdrawn
 from pdfs import make_pdf
 
 from portal.core.items import Item, Kind
@@ -26,37 +26,51 @@ from test_validate import SETTINGS
 CANARY = "zqheldreportcanary"
 
 
+def built(site: Site) -> None:
+    """Build the site as it stands: the previous site a refused build must leave alone."""
+    result = site.build()
+    assert result.exit_code == 0, result.output
+    assert find_in_site(site.site, CANARY) == []
+
+
 def held_report(site: Site) -> None:
-    """child-h, on legal hold, with its report child-h.pdf."""
+    """child-h, on legal hold, with its report child-h.pdf; the site built without it."""
     make_pdf(site.root / "content/reviews/child-h.pdf", f"Full report {CANARY}")
     site.review("child-h", report="child-h.pdf", legal_hold={"reason": "Criminal proceedings"})
+    built(site)
 
 
 def archived_report(site: Site) -> None:
     make_pdf(site.root / "content/reviews/child-h.pdf", f"Full report {CANARY}")
     site.review("child-h", report="child-h.pdf", publish_at="2025-03-04",
                 approved_on="2025-02-01", archived=True)
+    built(site)
 
 
 def withdrawn_report(site: Site) -> None:
-    """child-h, published (the ledger records it), then withdrawn by court order."""
+    """child-h, published (the ledger records it), then withdrawn by court order: the site
+    holds its withdrawal notice and nothing of the report."""
     make_pdf(site.root / "content/reviews/child-h.pdf", f"Full report {CANARY}")
     site.review("child-h", report="child-h.pdf", publish_at="2026-06-02", approved_on="2026-05-01")
     result = site.build()
     assert result.exit_code == 0, result.output
     site.register("reviews/child-h", withdrawn())
-    shutil.rmtree(site.site)  # the withdrawn report was public once; start from no site
+    built(site)
 
 
 NOT_LIVE = {"held": held_report, "archived": archived_report, "withdrawn": withdrawn_report}
 
 
 def assert_refused(site: Site, expected: str) -> None:
+    """The build fails naming the problem; the previous site stays byte for byte, and no
+    byte of it (decompressed, PDF text included) holds the withheld report's canary."""
+    before = fingerprint(site.site)
     result = site.build()
     assert result.exit_code == 1, result.output
     assert expected in result.output
     assert "Traceback" not in result.output
-    assert not site.site.exists() or find_in_site(site.site, CANARY) == []
+    assert fingerprint(site.site) == before
+    assert find_in_site(site.site, CANARY) == []
 
 
 # --- 1. a report belongs to one review ------------------------------------------------------
