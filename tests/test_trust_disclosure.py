@@ -239,3 +239,15 @@ def test_a_withdrawal_notice_never_shows_a_listed_name(site):
     assert "embargo/reviews/example-review.yaml: withdrawal.reason_public:" in built.output
     assert "olstenholme" not in built.output
     assert sorted(p.read_bytes() for p in site.site.rglob("*") if p.is_file()) == before
+
+
+def test_the_line_named_is_the_files_line_even_after_a_comment(site):
+    """Promise: a finding names the line as the author's file has it, also when the body
+    held an editor's comment (stripped before the scan, line for line)."""
+    body = "## News\n\n<!-- editor:\ncheck the spelling\n-->\n\nThe Wolstenholme family thanked us."
+    site.item("briefings/newsletter.md", body, **{**BRIEFING, "briefing_type": "newsletter"})
+    add_identifiers(site, "reviews/example-review", "Wolstenholme\n")
+    lines = (site.root / "content/briefings/newsletter.md").read_text().splitlines()
+    expected = next(n for n, text in enumerate(lines, start=1) if "Wolstenholme" in text)
+    checked = refuses(site)
+    assert f"content/briefings/newsletter.md: body (line {expected}):" in checked.stderr

@@ -159,7 +159,7 @@ def deny_list_findings(project: Project, index: DenyIndex, item: Item,
         for owner in cached_owners(project, index, text, scoped):
             line = index.line_of(text, owner, scoped)
             if line and where == "body":
-                line += _lines_before_body(project, item, text)
+                line += project.body_lines.get(item.id, 0)
             place = (where if file.endswith(".md") else f"{file} {where}") + (f" (line {line})" if line else "")
             found.append(Disclosure(
                 item.id, file, where, "deny-list", f"deny-list-{where}",
@@ -167,16 +167,6 @@ def deny_list_findings(project: Project, index: DenyIndex, item: Item,
                 "(the list holds hashes only, so check the text for the real names and "
                 "places you entered): remove it"))
     return found
-
-
-def _lines_before_body(project: Project, item: Item, body: str) -> int:
-    """The front matter's lines, so that a line of the body is named as in its file."""
-    try:
-        source = (project.docs_dir / item.src_uri).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return 0
-    at = source.rfind(body)
-    return source.count("\n", 0, at) if at >= 0 else 0
 
 
 class DenyIndex:

@@ -179,6 +179,9 @@ class Project:
     settings: Settings
     items: dict[str, Item] = field(default_factory=dict)
     bodies: dict[str, str] = field(default_factory=dict)
+    body_lines: dict[str, int] = field(default_factory=dict)
+    """Lines of each item's file before its body (front matter), to name a body's line as
+    in the file; comments are stripped line for line, so the count stays true."""
     register: dict[str, RegisterEntry] = field(default_factory=dict)
     files: set[str] = field(default_factory=set)
     findings: list[Finding] = field(default_factory=list)
@@ -551,13 +554,15 @@ def load_project(root: Path, settings: Settings, docs_dir: str = "content",
         item, findings = validate_item(src_uri, meta, settings, project.files, prefix)
         project.findings.extend(findings)
         if item is not None:
-            body, body_findings = public_body(item, body, shown, source.count("\n", 0, len(source) - len(body)) + 1)
+            first_line = source.count("\n", 0, len(source) - len(body)) + 1
+            body, body_findings = public_body(item, body, shown, first_line)
             body_findings += validate_body(item, body, shown)
             project.findings.extend(body_findings)
             if body_findings:
                 continue
             project.items[item.id] = item
             project.bodies[item.id] = body
+            project.body_lines[item.id] = first_line - 1
             project.scans.body(body)  # scanned on the other cores while reading goes on
     project.findings.extend(_not_items(project, prefix))
     _check_references(project, prefix)
