@@ -153,15 +153,22 @@ _COLLECTION_EVENTS = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
 _END_EVENTS = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
 
 
+_INDICATOR = re.compile(r"[-?](?=[ \t\n])")
+
+
 def most_depth(text: str) -> int:
     """A quick upper bound on the YAML's nesting depth, from its characters alone: each
     level is a flow bracket (with at most one implicit pair in it), a block sequence's
     '-' or an explicit key's '?' (with at most one compact mapping after it), or a block
     mapping indented more than the one around it."""
     flows = text.count("[") + text.count("{")
-    indicators = sum(text.count(f"{mark}{space}") for mark in "-?" for space in " \t\n")
+    # A nested block sequence or explicit key always stands further right than the one
+    # holding it, so the columns its indicators use bound its depth (a list of 30 entries
+    # at one column is one level, not thirty: most front matter skips the event pass).
+    indicators = {match.start() - (text.rfind("\n", 0, match.start()) + 1)
+                  for match in _INDICATOR.finditer(text)}
     indents = {len(line) - len(line.lstrip(" ")) for line in text.splitlines()}
-    return 2 * flows + 2 * indicators + len(indents) + 2
+    return 2 * flows + 2 * len(indicators) + len(indents) + 2
 
 
 def _refuse_deep_nesting(text: str) -> None:
