@@ -95,6 +95,17 @@ class Site:
         return self.root / "site"
 
 
+@pytest.fixture(scope="module")
+def good_project(tmp_path_factory) -> Path:
+    """The skeleton project, built once per test module: the good site a table of broken
+    inputs starts from (tests/test_bad_input.py, test_trust_routes.py)."""
+    root = tmp_path_factory.mktemp("good") / "project"
+    shutil.copytree(SKELETON, root)
+    result = Site(root).build()
+    assert result.exit_code == 0, result.output
+    return root
+
+
 @pytest.fixture
 def site(tmp_path: Path) -> Site:
     root = tmp_path / "project"

@@ -180,15 +180,6 @@ CASES += [
 ]
 
 
-@pytest.fixture(scope="module")
-def good_project(tmp_path_factory):
-    root = tmp_path_factory.mktemp("good") / "project"
-    shutil.copytree(SKELETON, root)
-    result = Site(root).build()
-    assert result.exit_code == 0, result.output
-    return root
-
-
 
 @pytest.mark.parametrize("case, files, expected", CASES, ids=[c[0] for c in CASES])
 def test_bad_input_is_a_clear_error_and_keeps_the_previous_site(tmp_path, good_project, case, files, expected):

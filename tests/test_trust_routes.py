@@ -26,15 +26,6 @@ DEEP = "[" * 2000 + "]" * 2000
 
 
 
-@pytest.fixture(scope="module")
-def good_project(tmp_path_factory):
-    root = tmp_path_factory.mktemp("good") / "project"
-    shutil.copytree(SKELETON, root)
-    result = Site(root).build()
-    assert result.exit_code == 0, result.output
-    return root
-
-
 def project_with(tmp_path: Path, good_project: Path, files: dict) -> Site:
     root = tmp_path / "project"
     shutil.copytree(good_project, root, symlinks=True)
